@@ -1,0 +1,248 @@
+"""Effective routes of a subnet and route selection (azure-rules.md section 4).
+
+RT-02 (routes belong to the subnet), RT-03/04 (system and reserved None routes), RT-05 (peering),
+RT-06/RT-18 (gateway routes and propagation), RT-08 (UDRs), RT-12..RT-16 (selection, Active/Invalid,
+forced tunnelling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+
+from quizgen.errors import QueryError
+from quizgen.evaluator.cache import memo
+from quizgen.evaluator.peering import gateway_path, is_established, peered_ranges
+from quizgen.model import (
+    NextHopType,
+    Peering,
+    RouteSource,
+    RouteState,
+    Subnet,
+    Topology,
+    VNet,
+)
+
+#: RT-03: reserved ranges routed to None unless a VNet range changes them (RT-04).
+RESERVED_PREFIXES = tuple(
+    IPv4Network(p) for p in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
+SYSTEM_ROUTE = "System Route"
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveRoute:
+    prefix: IPv4Network
+    next_hop_type: NextHopType
+    next_hop_ip: IPv4Address | None
+    source: RouteSource
+    state: RouteState
+    name: str | None = None  # the UDR's name
+    route_table: str | None = None  # the table holding a UDR
+    via: str | None = None  # the peering link (RT-05) or gateway (RT-06) behind a system route
+    rules: tuple[str, ...] = ()
+
+    @property
+    def is_vnet_or_peering(self) -> bool:
+        """RT-14: the system routes that beat BGP even when less specific."""
+        return self.source is RouteSource.DEFAULT and self.next_hop_type in (
+            NextHopType.VNET_LOCAL,
+            NextHopType.VNET_PEERING,
+            NextHopType.VNET_GLOBAL_PEERING,
+        )
+
+    def describe(self) -> str:
+        hop = self.next_hop_type.value
+        if self.next_hop_ip is not None:
+            hop += f" {self.next_hop_ip}"
+        if self.source is RouteSource.USER:
+            where = f"user route {self.name} in {self.route_table}"
+        elif self.source is RouteSource.GATEWAY:
+            where = "gateway route"
+        else:
+            where = "system route"
+        return f"{self.prefix} -> {hop} ({where})"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "prefix": str(self.prefix),
+            "next_hop_type": self.next_hop_type.value,
+            "next_hop_ip": None if self.next_hop_ip is None else str(self.next_hop_ip),
+            "source": self.source.value,
+            "state": self.state.value,
+            "name": self.name,
+        }
+
+
+def _rank(route: EffectiveRoute) -> int:
+    """Precedence among routes with an identical prefix: RT-13 User > BGP > System, with RT-14."""
+    if route.source is RouteSource.USER:
+        return 3
+    if route.is_vnet_or_peering:
+        return 2
+    if route.source is RouteSource.GATEWAY:
+        return 1
+    return 0
+
+
+def resolve_subnet(topo: Topology, vnet_name: str, subnet_name: str) -> tuple[VNet, Subnet]:
+    vnet = topo.vnet(vnet_name)
+    if vnet is None:
+        known = ", ".join(v.name for v in topo.vnets) or "none"
+        raise QueryError(f"unknown VNet {vnet_name!r}; expected one of: {known}")
+    subnet = vnet.subnet(subnet_name)
+    if subnet is None:
+        known = ", ".join(s.name for s in vnet.subnets) or "none"
+        raise QueryError(
+            f"unknown subnet {subnet_name!r} in VNet {vnet_name!r}; expected one of: {known}"
+        )
+    return vnet, subnet
+
+
+def peering_next_hop(topo: Topology, link: Peering) -> NextHopType:
+    """RT-05: VNetGlobalPeering when the peer is in another region."""
+    local, remote = topo.vnet(link.from_vnet), topo.vnet(link.to_vnet)
+    if local is not None and remote is not None and local.region != remote.region:
+        return NextHopType.VNET_GLOBAL_PEERING
+    return NextHopType.VNET_PEERING
+
+
+def _system_routes(topo: Topology, vnet: VNet, forced_tunnel: bool) -> list[EffectiveRoute]:
+    def default(prefix: IPv4Network, hop: NextHopType, via: str | None, rules: tuple[str, ...]):
+        return EffectiveRoute(
+            prefix, hop, None, RouteSource.DEFAULT, RouteState.ACTIVE, via=via, rules=rules
+        )
+
+    routes = [default(p, NextHopType.VNET_LOCAL, vnet.name, ("RT-03",)) for p in vnet.address_space]
+    for reserved in RESERVED_PREFIXES:
+        if any(p == reserved for p in vnet.address_space):
+            continue  # RT-04(a): the VnetLocal route for the same prefix replaces the None route
+        if any(p.supernet_of(reserved) for p in vnet.address_space):
+            continue  # RT-04(b): a VNet range containing the reserved prefix removes it
+        if forced_tunnel:
+            continue  # RT-16: a 0/0 UDR removes the reserved None routes
+        routes.append(default(reserved, NextHopType.NONE, None, ("RT-03", "RT-04")))
+    routes.append(default(DEFAULT_ROUTE, NextHopType.INTERNET, None, ("RT-03",)))
+    for link in topo.links_from(vnet.name):
+        if not is_established(topo, link):
+            continue  # RT-05: only Connected peers give routes (PEER-02)
+        hop = peering_next_hop(topo, link)
+        routes += [
+            default(p, hop, link.name, ("RT-05", "ADDR-05")) for p in peered_ranges(topo, link)
+        ]
+    return routes
+
+
+def _gateway_routes(topo: Topology, vnet: VNet) -> list[EffectiveRoute]:
+    """RT-06: one route per prefix of each on-premises site the gateway path connects."""
+    path = gateway_path(topo, vnet.name)
+    if path is None:
+        return []
+    routes = []
+    for site_name in path.gateway.connections:
+        site = topo.site(site_name)
+        if site is None:
+            continue
+        routes += [
+            EffectiveRoute(
+                prefix,
+                NextHopType.VIRTUAL_NETWORK_GATEWAY,
+                None,  # the exact IP shown is UNCONFIRMED (RT-06); we print none
+                RouteSource.GATEWAY,
+                RouteState.ACTIVE,
+                via=path.gateway.name,
+                rules=path.rules,
+            )
+            for prefix in site.address_space
+        ]
+    return routes
+
+
+def _effective_routes(topo: Topology, vnet_name: str, subnet_name: str) -> tuple[EffectiveRoute, ...]:
+    vnet, subnet = resolve_subnet(topo, vnet_name, subnet_name)
+    table = topo.route_table(subnet.route_table)
+    user = [
+        EffectiveRoute(
+            r.prefix,
+            r.next_hop_type,
+            r.next_hop_ip,
+            RouteSource.USER,
+            RouteState.ACTIVE,
+            name=r.name,
+            route_table=table.name,
+            rules=("RT-08",),
+        )
+        for r in (table.routes if table else ())
+    ]
+    forced_tunnel = any(r.prefix == DEFAULT_ROUTE for r in user)
+    routes = _system_routes(topo, vnet, forced_tunnel)
+    if table is None or table.propagate_gateway_routes:
+        routes += _gateway_routes(topo, vnet)
+    routes += user
+    # RT-13/RT-15: among identical prefixes the highest precedence is Active, the rest Invalid.
+    winners: dict[IPv4Network, EffectiveRoute] = {}
+    for r in routes:
+        best = winners.get(r.prefix)
+        if best is None or _rank(r) > _rank(best):
+            winners[r.prefix] = r
+    out = []
+    for r in routes:
+        if winners[r.prefix] is not r:
+            r = EffectiveRoute(
+                r.prefix, r.next_hop_type, r.next_hop_ip, r.source, RouteState.INVALID,
+                r.name, r.route_table, r.via, (*r.rules, "RT-15"),
+            )
+        out.append(r)
+    return tuple(out)
+
+
+def effective_routes(topo: Topology, vnet_name: str, subnet_name: str) -> tuple[EffectiveRoute, ...]:
+    """Every route of the subnet, Active and Invalid, as Azure lists them (NW-03)."""
+    return memo(topo, "routes", (vnet_name, subnet_name), _effective_routes)
+
+
+def select_route(
+    routes: tuple[EffectiveRoute, ...], dest: IPv4Address
+) -> EffectiveRoute | None:
+    """RT-12 longest prefix among Active routes, with RT-14: VNet and peering routes beat BGP."""
+    candidates = [r for r in routes if r.state is RouteState.ACTIVE and dest in r.prefix]
+    if any(r.is_vnet_or_peering for r in candidates):
+        candidates = [r for r in candidates if r.source is not RouteSource.GATEWAY]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (r.prefix.prefixlen, _rank(r)))
+
+
+@dataclass(frozen=True, slots=True)
+class NextHopResult:
+    """Network Watcher next hop (NW-02)."""
+
+    next_hop_type: NextHopType
+    next_hop_ip: IPv4Address | None
+    route_table: str  # the table's name when a UDR won, else "System Route"
+    route: EffectiveRoute | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "next_hop_type": self.next_hop_type.value,
+            "next_hop_ip": None if self.next_hop_ip is None else str(self.next_hop_ip),
+            "route_table": self.route_table,
+        }
+
+    def text_lines(self) -> list[str]:
+        ip = "" if self.next_hop_ip is None else f" {self.next_hop_ip}"
+        lines = [f"Next hop: {self.next_hop_type.value}{ip}", f"Route table: {self.route_table}"]
+        if self.route is not None:
+            lines.append(f"Chosen route: {self.route.describe()} (RT-12..RT-14)")
+        else:
+            lines.append("No route covers this destination; the packet is dropped.")
+        return lines
+
+
+def next_hop(topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address) -> NextHopResult:
+    route = select_route(effective_routes(topo, vnet_name, subnet_name), dest)
+    if route is None:
+        return NextHopResult(NextHopType.NONE, None, SYSTEM_ROUTE, None)
+    table = route.route_table if route.source is RouteSource.USER else None
+    return NextHopResult(route.next_hop_type, route.next_hop_ip, table or SYSTEM_ROUTE, route)
