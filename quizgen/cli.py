@@ -1,0 +1,213 @@
+"""The ``quizgen`` command: parse options, call the library, print, exit.
+
+The only module that prints or exits. Exit status of the ``net`` commands: 0 answered,
+1 the topology breaks an Azure rule (validate), 2 bad input or bad usage. Heavy modules
+(the loader and its YAML parser, the evaluator, Jinja, WeasyPrint) are imported only by the
+command that needs them, so ``quizgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from quizgen import __version__, commands
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+DIRECTIONS = click.Choice(["inbound", "outbound"], case_sensitive=False)
+FLOW_PROTOCOLS = click.Choice(["tcp", "udp"], case_sensitive=False)
+PROTOCOLS = click.Choice(["tcp", "udp", "icmp"], case_sensitive=False)
+PORT = click.IntRange(0, 65535)
+
+
+def _finish(answer: commands.Answer, as_json: bool) -> None:
+    """Print ``answer`` (JSON on stdout, or text; text of bad input on stderr) and exit."""
+    if as_json:
+        click.echo(commands.to_json(answer.data))
+    elif answer.text:
+        click.echo(answer.text, err=answer.exit_code == commands.BAD_INPUT)
+    click.get_current_context().exit(answer.exit_code)
+
+
+def _file_and_json(func: F) -> F:
+    """The FILE argument and the --json flag every ``net`` command takes."""
+    func = click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON document instead of text."
+    )(func)
+    return click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))(func)
+
+
+def _location(func: F) -> F:
+    """--vm VM or --subnet VNET/SUBNET (exactly one)."""
+    func = click.option(
+        "--subnet", metavar="VNET/SUBNET", help="A subnet, as VNET/SUBNET (instead of --vm)."
+    )(func)
+    return click.option("--vm", metavar="VM", help="A VM: its subnet is used.")(func)
+
+
+class _Group(click.Group):
+    """Lists commands in the order they are defined, and the commands of its subgroups too."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows: list[tuple[str, str]] = []
+        for name in self.list_commands(ctx):
+            command = self.commands[name]
+            if command.hidden:
+                continue
+            rows.append((name, command.get_short_help_str(limit=70)))
+            if isinstance(command, click.Group):
+                sub_ctx = click.Context(command, parent=ctx, info_name=name)
+                for sub in command.list_commands(sub_ctx):
+                    subcommand = command.commands[sub]
+                    if not subcommand.hidden:
+                        rows.append((f"{name} {sub}", subcommand.get_short_help_str(limit=70)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(
+    __version__, "-V", "--version", prog_name="quizgen", message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """Verified AZ-104 Azure networking practice.
+
+    Every answer comes from a network evaluator that follows Azure's documented rules.
+    """
+
+
+@main.group(cls=_Group, context_settings=CONTEXT)
+def net() -> None:
+    """Ask the network evaluator about a topology file.
+
+    Each command reads a topology file (YAML or JSON), never changes it, and prints text,
+    or one JSON document with --json. Exit status: 0 answered, 1 the topology breaks an
+    Azure rule (validate), 2 bad input or bad usage.
+    """
+
+
+@net.command()
+@_file_and_json
+def validate(file: str, as_json: bool) -> None:
+    """List every configuration problem, each with a code."""
+    _finish(commands.run_validate(file), as_json)
+
+
+@net.command()
+@_file_and_json
+def peerings(file: str, as_json: bool) -> None:
+    """Show each peering link: state, sync level, transit."""
+    _finish(commands.run_peerings(file), as_json)
+
+
+@net.command("can-peer")
+@_file_and_json
+@click.argument("vnet_a", metavar="VNET_A")
+@click.argument("vnet_b", metavar="VNET_B")
+def can_peer(file: str, vnet_a: str, vnet_b: str, as_json: bool) -> None:
+    """Check whether two VNets may be peered."""
+    _finish(commands.run_can_peer(file, vnet_a, vnet_b), as_json)
+
+
+@net.command()
+@_file_and_json
+@_location
+def routes(file: str, vm: str | None, subnet: str | None, as_json: bool) -> None:
+    """Show the effective routes of a VM or subnet."""
+    _finish(commands.run_routes(file, vm=vm, subnet=subnet), as_json)
+
+
+@net.command("next-hop")
+@_file_and_json
+@_location
+@click.option("--dest", required=True, metavar="IP", help="Destination IP address.")
+def next_hop(file: str, vm: str | None, subnet: str | None, dest: str, as_json: bool) -> None:
+    """Find the next hop towards an IP, like Network Watcher."""
+    _finish(commands.run_next_hop(file, dest, vm=vm, subnet=subnet), as_json)
+
+
+@net.command("ip-flow")
+@_file_and_json
+@click.option("--vm", required=True, metavar="VM", help="The VM whose NIC is checked.")
+@click.option("--direction", required=True, type=DIRECTIONS, help="Direction of the packet.")
+@click.option("--protocol", required=True, type=FLOW_PROTOCOLS, help="Protocol of the packet.")
+@click.option("--local", required=True, metavar="IP:PORT", help="The VM's address and port.")
+@click.option(
+    "--remote", required=True, metavar="IP:PORT", help="The other end's address and port."
+)
+def ip_flow(
+    file: str, vm: str, direction: str, protocol: str, local: str, remote: str, as_json: bool
+) -> None:
+    """Verify whether NSGs allow a flow to or from a VM."""
+    _finish(commands.run_ip_flow(file, vm, direction, protocol, local, remote), as_json)
+
+
+@net.command("nsg-eval")
+@_file_and_json
+@click.option("--nsg", required=True, metavar="NSG", help="The NSG to evaluate, alone.")
+@click.option("--direction", required=True, type=DIRECTIONS, help="Direction of the packet.")
+@click.option("--protocol", required=True, type=PROTOCOLS, help="Protocol of the packet.")
+@click.option("--source", required=True, metavar="IP:PORT", help="Source address and port.")
+@click.option(
+    "--destination", required=True, metavar="IP:PORT", help="Destination address and port."
+)
+@click.option(
+    "--vnet", metavar="VNET[/SUBNET]", help="Expand service tags as seen from this VNet or subnet."
+)
+def nsg_eval(
+    file: str,
+    nsg: str,
+    direction: str,
+    protocol: str,
+    source: str,
+    destination: str,
+    vnet: str | None,
+    as_json: bool,
+) -> None:
+    """Evaluate one NSG's rules against a 5-tuple."""
+    answer = commands.run_nsg_eval(file, nsg, direction, protocol, source, destination, vnet=vnet)
+    _finish(answer, as_json)
+
+
+@net.command("nsg-rules")
+@_file_and_json
+@click.option("--vm", required=True, metavar="VM", help="The VM whose NSGs are shown.")
+def nsg_rules(file: str, vm: str, as_json: bool) -> None:
+    """Show a VM's effective security rules, per NSG."""
+    _finish(commands.run_nsg_rules(file, vm), as_json)
+
+
+@net.command()
+@_file_and_json
+@click.option("--from", "from_", required=True, metavar="VM|IP", help="Where the packet starts.")
+@click.option("--to", required=True, metavar="VM|IP", help="Where the packet goes.")
+@click.option("--protocol", required=True, type=PROTOCOLS, help="Protocol of the packet.")
+@click.option("--port", type=PORT, metavar="N", help="Destination port (ignored for icmp).")
+@click.option(
+    "--source-port",
+    type=PORT,
+    default=commands.EPHEMERAL_PORT,
+    show_default=True,
+    metavar="N",
+    help="The client's source port.",
+)
+def reach(
+    file: str,
+    from_: str,
+    to: str,
+    protocol: str,
+    port: int | None,
+    source_port: int,
+    as_json: bool,
+) -> None:
+    """Trace a packet hop by hop: delivered, or why not."""
+    _finish(commands.run_reach(file, from_, to, protocol, port, source_port), as_json)

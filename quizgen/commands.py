@@ -1,0 +1,488 @@
+"""The work behind each ``quizgen net`` command: read the values, load, ask the evaluator, shape
+the answer.
+
+Every ``run_*`` function takes the command line's values as given (strings and ints) and returns
+an :class:`Answer`: the exit status, the text for a person and the JSON document for a script.
+Nothing here prints or exits; ``cli.py`` does both. Any :class:`QuizgenError` becomes an answer
+with exit status 2, so bad input never shows a traceback, with or without ``--json``.
+
+The loader and the evaluator are imported inside the functions, so that ``quizgen --help``
+loads neither them nor the YAML parser.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from enum import Enum
+from ipaddress import IPv4Address, IPv4Network, ip_address
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec
+
+from quizgen.errors import QueryError, QuizgenError, TopologyError
+from quizgen.model import Direction, Protocol
+
+if TYPE_CHECKING:
+    from quizgen.model import Topology
+
+#: Exit statuses of the ``net`` commands (contracts.md section 2).
+ANSWERED = 0
+RULE_BROKEN = 1
+BAD_INPUT = 2
+
+#: The client's source port when ``reach`` is not given one (contracts.md section 2).
+EPHEMERAL_PORT = 50000
+
+
+class Answer(NamedTuple):
+    """What a command says: ``text`` goes to stderr when ``exit_code`` is BAD_INPUT."""
+
+    exit_code: int
+    text: str
+    data: Any
+
+
+class ArgumentError(QuizgenError):
+    """A command-line value that cannot be used as given (wrong form, missing, contradictory)."""
+
+
+# --- errors -> answers -----------------------------------------------------------------------
+
+P = ParamSpec("P")
+
+
+def error_answer(error: QuizgenError) -> Answer:
+    """The answer to bad input: the message for a person, ``{"error", "problems"}`` for a script."""
+    data = {"error": error.message, "problems": [p.to_dict() for p in error.problems]}
+    return Answer(BAD_INPUT, str(error), data)
+
+
+def _answers(func: Callable[P, Answer]) -> Callable[P, Answer]:
+    """Turn any QuizgenError raised by ``func`` into a BAD_INPUT answer."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Answer:
+        try:
+            return func(*args, **kwargs)
+        except QuizgenError as error:
+            return error_answer(error)
+
+    return wrapper
+
+
+# --- reading values --------------------------------------------------------------------------
+
+_ENDPOINT_FORM = "IP:PORT, an IPv4 address and a port from 0 to 65535, e.g. 10.0.1.4:443"
+
+
+def parse_ip(option: str, value: str) -> IPv4Address:
+    """An IPv4 address given to ``option``; the error names the option, the value and the form."""
+    try:
+        address = ip_address(value.strip())
+    except ValueError:
+        raise ArgumentError(
+            f"{option}: got {value!r}; expected an IPv4 address, e.g. 10.0.1.4"
+        ) from None
+    if not isinstance(address, IPv4Address):
+        raise ArgumentError(f"{option}: got {value!r}; expected an IPv4 address (not IPv6)")
+    return address
+
+
+def parse_port(option: str, value: str | int) -> int:
+    """A TCP/UDP port, 0 to 65535."""
+    text = str(value).strip()
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise ArgumentError(f"{option}: got {value!r}; expected a port from 0 to 65535")
+    return int(text)
+
+
+def parse_endpoint(option: str, value: str, *, bare_ip_ok: bool = False) -> tuple[IPv4Address, int]:
+    """``IP:PORT`` given to ``option``. With ``bare_ip_ok`` (ICMP) a plain IP means port 0."""
+    host, colon, port = value.strip().rpartition(":")
+    if not colon:
+        if bare_ip_ok:
+            return parse_ip(option, value), 0
+        raise ArgumentError(f"{option}: got {value!r}; expected {_ENDPOINT_FORM}")
+    try:
+        return parse_ip(option, host), parse_port(option, port)
+    except ArgumentError:
+        raise ArgumentError(f"{option}: got {value!r}; expected {_ENDPOINT_FORM}") from None
+
+
+def parse_subnet_ref(option: str, value: str) -> tuple[str, str]:
+    """``VNET/SUBNET``."""
+    vnet, slash, subnet = value.partition("/")
+    if not slash or not vnet or not subnet or "/" in subnet:
+        raise ArgumentError(
+            f"{option}: got {value!r}; expected VNET/SUBNET, e.g. vnet-hub/GatewaySubnet"
+        )
+    return vnet, subnet
+
+
+def _one_location(vm: str | None, subnet: str | None) -> tuple[str, str] | None:
+    """Check that exactly one of --vm and --subnet is given; the parsed --subnet if it is."""
+    if (vm is None) == (subnet is None):
+        got = "both" if vm is not None else "neither"
+        raise ArgumentError(f"--vm / --subnet: got {got}; expected exactly one of them")
+    return None if subnet is None else parse_subnet_ref("--subnet", subnet)
+
+
+# --- loading and looking things up ------------------------------------------------------------
+
+
+def load(path: str) -> Topology:
+    """The topology in ``path``; raises TopologyError (the loader's, or its own for an unreadable
+    file)."""
+    from quizgen.loader import load_topology
+
+    try:
+        return load_topology(path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise TopologyError(f"{path}: cannot read the topology file: {reason}") from None
+
+
+def _choices(names: Iterable[str], limit: int = 10) -> str:
+    names = sorted(names)
+    if not names:
+        return "none is defined"
+    shown = ", ".join(names[:limit])
+    more = len(names) - limit
+    return f"one of {shown}" + (f" (and {more} more)" if more > 0 else "")
+
+
+def _require_vm(topo: Topology, option: str, name: str) -> None:
+    if topo.vm(name) is None:
+        raise QueryError(
+            f"{option}: got {name!r}; expected a VM of the topology, "
+            f"{_choices(v.name for v in topo.vms)}"
+        )
+
+
+def _require_vnet(topo: Topology, option: str, name: str) -> None:
+    if topo.vnet(name) is None:
+        raise QueryError(
+            f"{option}: got {name!r}; expected a VNet of the topology, "
+            f"{_choices(v.name for v in topo.vnets)}"
+        )
+
+
+def _require_nsg(topo: Topology, option: str, name: str) -> None:
+    if topo.nsg(name) is None:
+        raise QueryError(
+            f"{option}: got {name!r}; expected an NSG of the topology, "
+            f"{_choices(n.name for n in topo.nsgs)}"
+        )
+
+
+def _locate(topo: Topology, vm: str | None, subnet: tuple[str, str] | None) -> tuple[str, str, str]:
+    """(vnet, subnet, label) of ``--vm VM`` or of the parsed ``--subnet VNET/SUBNET``."""
+    if vm is not None:
+        _require_vm(topo, "--vm", vm)
+        found = topo.vm(vm)
+        assert found is not None
+        return found.vnet, found.subnet, f"{found.vnet}/{found.subnet} (VM {vm})"
+    assert subnet is not None
+    vnet_name, subnet_name = subnet
+    _require_vnet(topo, "--subnet", vnet_name)
+    if topo.subnet(vnet_name, subnet_name) is None:
+        vnet = topo.vnet(vnet_name)
+        assert vnet is not None
+        raise QueryError(
+            f"--subnet: got {vnet_name + '/' + subnet_name!r}; expected a subnet of {vnet_name}, "
+            f"{_choices(s.name for s in vnet.subnets)}"
+        )
+    return vnet_name, subnet_name, f"{vnet_name}/{subnet_name}"
+
+
+# --- shaping the output ----------------------------------------------------------------------
+
+
+def _json_default(value: object) -> object:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, IPv4Address | IPv4Network):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def to_json(data: object) -> str:
+    """One JSON document: keys in the order the records give them, indented by 2."""
+    return json.dumps(data, indent=2, default=_json_default)
+
+
+def cell(value: object) -> str:
+    """A value as a table cell or a record field shows it."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value) if value else "-"
+    if isinstance(value, Mapping):
+        return json.dumps(value, default=_json_default)
+    return str(value)
+
+
+def format_table(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[tuple[str, str]]
+) -> list[str]:
+    """Aligned columns: ``columns`` pairs a key of each row with its heading."""
+    table = [[heading for _, heading in columns]]
+    table += [[cell(row.get(key)) for key, _ in columns] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    lines = [
+        "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
+        for line in table
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return lines
+
+
+def _label(key: str) -> str:
+    text = key.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def format_record(record: Mapping[str, object]) -> list[str]:
+    """``Label: value`` lines, values aligned."""
+    labels = {key: _label(key) + ":" for key in record}
+    width = max((len(label) for label in labels.values()), default=0)
+    return [f"{labels[key].ljust(width)} {cell(value)}" for key, value in record.items()]
+
+
+def text_of(result: Any) -> list[str]:
+    """The result's own ``text_lines()`` when it has them, else its fields, one per line."""
+    if hasattr(result, "text_lines"):
+        return list(result.text_lines())
+    return format_record(result.to_dict())
+
+
+def _text(lines: Iterable[str]) -> str:
+    return "\n".join(lines)
+
+
+# --- the nine commands -----------------------------------------------------------------------
+
+PEERING_COLUMNS = (
+    ("name", "Name"),
+    ("from", "From"),
+    ("to", "To"),
+    ("state", "State"),
+    ("sync_level", "Sync level"),
+    ("gateway_transit", "Gateway transit"),
+)
+
+ROUTE_COLUMNS = (
+    ("prefix", "Prefix"),
+    ("next_hop_type", "Next hop type"),
+    ("next_hop_ip", "Next hop IP"),
+    ("source", "Source"),
+    ("state", "State"),
+    ("name", "Name"),
+)
+
+NSG_RULE_COLUMNS = (
+    ("name", "Name"),
+    ("priority", "Priority"),
+    ("direction", "Direction"),
+    ("access", "Access"),
+    ("protocol", "Protocol"),
+    ("sourceAddressPrefix", "Source"),
+    ("sourcePortRange", "Source ports"),
+    ("destinationAddressPrefix", "Destination"),
+    ("destinationPortRange", "Destination ports"),
+)
+
+
+def _nsg_block_lines(block: Any) -> list[str]:
+    """One NSG's effective rules: a table, then what each service tag expanded to."""
+    if hasattr(block, "text_lines"):
+        return list(block.text_lines())
+    record = block.to_dict()
+    rules = record.get("effectiveSecurityRules")
+    if not isinstance(rules, list):
+        return format_record(record)
+    title = f"NSG {record.get('networkSecurityGroup')}"
+    if record.get("association"):
+        title += f" (associated with the {record['association']})"
+    lines = [title, "", *format_table(rules, NSG_RULE_COLUMNS)]
+    expanded: dict[str, str] = {}
+    for rule in rules:
+        for side in ("source", "destination"):
+            shown = rule.get(f"{side}AddressPrefix")
+            prefixes = rule.get(f"expanded{side.title()}AddressPrefix")
+            if isinstance(shown, str) and isinstance(prefixes, list) and prefixes != [shown]:
+                expanded.setdefault(shown, cell(prefixes))
+    if expanded:
+        lines += ["", "Tags expanded:"]
+        lines += [f"  {tag} = {prefixes}" for tag, prefixes in expanded.items()]
+    return lines
+
+
+@_answers
+def run_validate(path: str) -> Answer:
+    """Every problem of the topology; exit 1 when there is any."""
+    topo = load(path)
+    from quizgen.validate import check
+
+    problems = check(topo)
+    data = {"valid": not problems, "problems": [p.to_dict() for p in problems]}
+    if not problems:
+        return Answer(ANSWERED, f"{path}: no problems found", data)
+    lines = [f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"]
+    for p in problems:
+        severity = getattr(p, "severity", "")
+        unsaid = [rule for rule in p.rules if rule not in p.message]
+        rules = f" [{', '.join(unsaid)}]" if unsaid else ""
+        lines.append(f"  {severity + ' ' if severity else ''}{p.code}: {p.message}{rules}")
+    return Answer(RULE_BROKEN, _text(lines), data)
+
+
+@_answers
+def run_peerings(path: str) -> Answer:
+    """Each peering link: state, sync level, gateway transit in effect."""
+    topo = load(path)
+    from quizgen.evaluator.peering import peering_views
+
+    rows = [view.to_dict() for view in peering_views(topo)]
+    if not rows:
+        return Answer(ANSWERED, f"{path}: no peerings", rows)
+    return Answer(ANSWERED, _text(format_table(rows, PEERING_COLUMNS)), rows)
+
+
+@_answers
+def run_can_peer(path: str, vnet_a: str, vnet_b: str) -> Answer:
+    """Whether VNET_A and VNET_B may be peered (ADDR-01, ADDR-02)."""
+    topo = load(path)
+    _require_vnet(topo, "VNET_A", vnet_a)
+    _require_vnet(topo, "VNET_B", vnet_b)
+    from quizgen.evaluator.peering import can_peer
+
+    result = can_peer(topo, vnet_a, vnet_b)
+    return Answer(ANSWERED, _text(text_of(result)), result.to_dict())
+
+
+@_answers
+def run_routes(path: str, vm: str | None = None, subnet: str | None = None) -> Answer:
+    """The effective routes of a VM's subnet, or of VNET/SUBNET."""
+    where = _one_location(vm, subnet)
+    topo = load(path)
+    vnet_name, subnet_name, label = _locate(topo, vm, where)
+    from quizgen.evaluator.routes import effective_routes
+
+    rows = [route.to_dict() for route in effective_routes(topo, vnet_name, subnet_name)]
+    lines = [f"Effective routes of {label}", "", *format_table(rows, ROUTE_COLUMNS)]
+    return Answer(ANSWERED, _text(lines), rows)
+
+
+@_answers
+def run_next_hop(path: str, dest: str, vm: str | None = None, subnet: str | None = None) -> Answer:
+    """The next hop from a VM's subnet (or VNET/SUBNET) towards ``dest``."""
+    where = _one_location(vm, subnet)
+    dest_ip = parse_ip("--dest", dest)
+    topo = load(path)
+    vnet_name, subnet_name, _ = _locate(topo, vm, where)
+    from quizgen.evaluator.routes import next_hop
+
+    result = next_hop(topo, vnet_name, subnet_name, dest_ip)
+    return Answer(ANSWERED, _text(text_of(result)), result.to_dict())
+
+
+@_answers
+def run_ip_flow(
+    path: str, vm: str, direction: str, protocol: str, local: str, remote: str
+) -> Answer:
+    """Network Watcher's IP flow verify for one VM's NIC."""
+    local_ip, local_port = parse_endpoint("--local", local)
+    remote_ip, remote_port = parse_endpoint("--remote", remote)
+    topo = load(path)
+    _require_vm(topo, "--vm", vm)
+    from quizgen.evaluator.nsg import ip_flow
+
+    result = ip_flow(
+        topo,
+        vm,
+        Direction(direction),
+        Protocol(protocol),
+        local_ip,
+        local_port,
+        remote_ip,
+        remote_port,
+    )
+    return Answer(ANSWERED, _text(text_of(result)), result.to_dict())
+
+
+@_answers
+def run_nsg_eval(
+    path: str,
+    nsg: str,
+    direction: str,
+    protocol: str,
+    source: str,
+    destination: str,
+    vnet: str | None = None,
+) -> Answer:
+    """One NSG alone against a 5-tuple; ``vnet`` (VNET or VNET/SUBNET) says where tags expand."""
+    proto = Protocol(protocol)
+    icmp = proto is Protocol.ICMP
+    src_ip, src_port = parse_endpoint("--source", source, bare_ip_ok=icmp)
+    dst_ip, dst_port = parse_endpoint("--destination", destination, bare_ip_ok=icmp)
+    topo = load(path)
+    _require_nsg(topo, "--nsg", nsg)
+    from quizgen.evaluator.nsg import nsg_eval
+
+    result = nsg_eval(
+        topo, nsg, Direction(direction), proto, src_ip, src_port, dst_ip, dst_port, vnet=vnet
+    )
+    return Answer(ANSWERED, _text(text_of(result)), result.to_dict())
+
+
+@_answers
+def run_nsg_rules(path: str, vm: str) -> Answer:
+    """The effective security rules of a VM, per NSG, tags expanded."""
+    topo = load(path)
+    _require_vm(topo, "--vm", vm)
+    from quizgen.evaluator.nsg import effective_security_rules
+
+    groups = effective_security_rules(topo, vm)
+    if not groups:
+        return Answer(ANSWERED, f"{vm}: no NSG on its NIC or subnet", [])
+    lines: list[str] = []
+    for group in groups:
+        if lines:
+            lines.append("")
+        lines += _nsg_block_lines(group)
+    return Answer(ANSWERED, _text(lines), [group.to_dict() for group in groups])
+
+
+@_answers
+def run_reach(
+    path: str,
+    from_: str,
+    to: str,
+    protocol: str,
+    port: int | None = None,
+    source_port: int = EPHEMERAL_PORT,
+) -> Answer:
+    """Whether a packet gets from ``from_`` to ``to``, hop by hop."""
+    proto = Protocol(protocol)
+    if port is None:
+        if proto is not Protocol.ICMP:
+            raise ArgumentError(
+                f"--port: missing; expected the destination port (0 to 65535) for {proto.value}"
+            )
+        port = 0
+    port = parse_port("--port", port)
+    source_port = parse_port("--source-port", source_port)
+    topo = load(path)
+    from quizgen.evaluator.trace import reach
+
+    result = reach(topo, from_.strip(), to.strip(), proto, port, source_port=source_port)
+    return Answer(ANSWERED, _text(text_of(result)), result.to_dict())

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# A short tour of quizgen on the example topologies (run by `make quiz`).
+# Each command is echoed before it runs. When `quizgen drill` lands, it replaces this tour.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+run() {
+    printf '\n$ %s\n' "$*"
+    "$@"
+}
+
+run quizgen net reach examples/chain-nontransitive.yaml --from vm-a --to vm-c --protocol tcp --port 22
+run quizgen net reach examples/chain-nontransitive.yaml --from vm-a --to vm-b --protocol tcp --port 22
+run quizgen net peerings examples/hub-spoke-transit.yaml
+run quizgen net routes examples/hub-spoke-transit.yaml --vm vm-a
+run quizgen net reach examples/hub-spoke-transit.yaml --from vm-b --to 192.168.1.10 --protocol tcp --port 443
+run quizgen net reach examples/techcorp-dev-prod.yaml --from dev-db --to prod-storage --protocol tcp --port 443
