@@ -1,0 +1,694 @@
+"""Topology file -> model (contracts.md section 1), and back.
+
+Loading checks what makes a file a well-formed topology: fields and their types, CIDR and IP
+syntax, enum values, unique names, references that resolve, subnets inside their VNet and VMs
+inside their subnet. Whether the configuration breaks an Azure rule (overlaps, priority ranges,
+gateway transit...) is ``validate``'s question, not this module's.
+
+Every problem in the file is collected; then one ``TopologyError`` lists them all, each with the
+file, the line, where in the document (``vnets[vnet-hub].subnets[app].prefix``: list items by name
+when they have one, else by index), the value as written and what was expected.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable
+from difflib import get_close_matches
+from typing import NoReturn
+
+import yaml
+
+from quizgen.errors import InputProblem, TopologyError
+from quizgen.fields import (
+    ACCESS,
+    ADDRESS,
+    BOOL,
+    CIDR,
+    DIRECTION,
+    GW_TYPE,
+    IP,
+    NAME,
+    NEXT_HOP,
+    PORTS,
+    POWER,
+    PRIORITY,
+    PROTOCOL,
+    REGION,
+    SKU,
+    STATE,
+    TEXT,
+    Bad,
+    Spec,
+)
+from quizgen.model import (
+    ALL_PORTS,
+    ANY_ADDRESS,
+    AddressItem,
+    AnyAddress,
+    AsgRef,
+    Gateway,
+    GatewayType,
+    NextHopType,
+    Nsg,
+    OnPremSite,
+    Peering,
+    PowerState,
+    Protocol,
+    Route,
+    RouteTable,
+    SecurityRule,
+    ServiceTag,
+    Subnet,
+    Topology,
+    Vm,
+    VNet,
+)
+from quizgen.source import Issue, LineTable, Path, decode, read_text, render_path, show
+
+__all__ = ["dump_yaml", "load_topology", "parse_topology", "topology_from_dict", "topology_to_dict"]
+
+SECTIONS = ("vnets", "peerings", "nsgs", "route_tables", "vms", "onprem")
+VNET_FIELDS = ("name", "region", "subscription", "address_space", "subnets", "gateway")
+SUBNET_FIELDS = ("name", "prefix", "nsg", "route_table")
+GATEWAY_FIELDS = ("name", "type", "sku", "connections")
+PEERING_FIELDS = (
+    "name", "from", "to", "allow_virtual_network_access", "allow_forwarded_traffic",
+    "allow_gateway_transit", "use_remote_gateways", "state", "synced_address_space",
+)  # fmt: skip
+NSG_FIELDS = ("name", "rules")
+RULE_FIELDS = (
+    "name", "priority", "direction", "access", "protocol",
+    "source", "source_ports", "destination", "destination_ports",
+)  # fmt: skip
+ROUTE_TABLE_FIELDS = ("name", "propagate_gateway_routes", "routes")
+ROUTE_FIELDS = ("name", "prefix", "next_hop_type", "next_hop_ip")
+VM_FIELDS = (
+    "name", "vnet", "subnet", "ip", "nsg", "ip_forwarding", "appliance", "asgs", "public_ip",
+    "power_state",
+)  # fmt: skip
+ONPREM_FIELDS = ("name", "address_space")
+
+_NOUNS = {
+    "vnet": "a VNet",
+    "subnet": "a subnet",
+    "nsg": "an NSG",
+    "route_table": "a route table",
+    "vm": "a VM",
+    "onprem": "an on-premises site",
+    "peering": "a peering",
+    "rule": "a rule",
+    "route": "a route",
+}
+
+
+# -- public API ----------------------------------------------------------------------------------
+
+
+def load_topology(path: str | os.PathLike[str]) -> Topology:
+    """Read a .yaml, .yml or .json topology file (other names: JSON if the text starts with '{')."""
+    filename = os.fspath(path)
+    try:
+        with open(filename, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        reason = err.strerror or str(err)
+        problem = InputProblem(filename, None, "", repr(filename), f"a readable file ({reason})")
+        raise TopologyError(f"{filename}: cannot read the topology file", (problem,)) from None
+    text = decode(raw)
+    if isinstance(text, Issue):
+        _raise(filename, [_problem(filename, None, LineTable(), text)])
+    return parse_topology(text, filename)
+
+
+def parse_topology(text: str, filename: str) -> Topology:
+    """Read a topology from YAML or JSON text; ``filename`` names it in messages and picks the
+    format by its extension."""
+    source = read_text(text, filename)
+    problems = [_problem(filename, source.data, source.lines, i) for i in source.issues]
+    if not source.readable:
+        _raise(filename, problems)
+    return _build(source.data, filename, source.lines, problems)
+
+
+def topology_from_dict(doc: object, filename: str = "<dict>") -> Topology:
+    """A topology from plain data shaped like the file (as question documents embed it)."""
+    return _build(doc, filename, LineTable(), [])
+
+
+def topology_to_dict(topo: Topology) -> dict[str, object]:
+    """The plain document for ``topo``: the file's key names, prefixes and addresses as strings,
+    optional fields at their default left out, ``extra`` sections written back at the end.
+    ``topology_from_dict(topology_to_dict(t)) == t`` for any topology the loader accepts."""
+    doc: dict[str, object] = {}
+    sections = {
+        "vnets": [_vnet_doc(v) for v in topo.vnets],
+        "peerings": [_peering_doc(p) for p in topo.peerings],
+        "nsgs": [_nsg_doc(n) for n in topo.nsgs],
+        "route_tables": [_route_table_doc(t) for t in topo.route_tables],
+        "vms": [_vm_doc(v) for v in topo.vms],
+        "onprem": [{"name": s.name, "address_space": _strs(s.address_space)} for s in topo.onprem],
+    }
+    doc.update((key, items) for key, items in sections.items() if items)
+    doc.update((key, copy.deepcopy(value)) for key, value in topo.extra)
+    return doc
+
+
+def dump_yaml(topo: Topology) -> str:
+    """The topology as YAML: block style, keys in the file's order, the same text every time."""
+    return yaml.dump(
+        topology_to_dict(topo),
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=100,
+    )
+
+
+# -- problems ------------------------------------------------------------------------------------
+
+
+def _problem(filename: str, data: object, lines: LineTable, issue: Issue) -> InputProblem:
+    line = issue.line if issue.line is not None else lines.line(issue.path)
+    return InputProblem(filename, line, render_path(data, issue.path), issue.value, issue.expected)
+
+
+def _raise(filename: str, problems: list[InputProblem]) -> NoReturn:
+    problems = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+    count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+    raise TopologyError(f"{filename}: {count} in the topology file", tuple(problems))
+
+
+_ABSENT = object()
+
+
+class _Checker:
+    """Collects issues, the names each kind defines, and the references to check at the end."""
+
+    def __init__(self, data: object, lines: LineTable) -> None:
+        self.data = data
+        self.lines = lines
+        self.issues: list[Issue] = []
+        self.defined: dict[tuple[str, Path], dict[str, Path]] = {}
+        self.refs: list[tuple[str, str, Path, Path, str]] = []
+
+    def report(self, path: Path, value: object, expected: str, line: int | None = None) -> None:
+        shown = "nothing" if value is _ABSENT else show(value)
+        self.issues.append(Issue(path, shown, expected, line))
+
+    def define(self, kind: str, name: str | None, path: Path, scope: Path = ()) -> None:
+        """Note a name, reporting it if another object of its kind (in ``scope``) has it."""
+        if name is None:
+            return
+        names = self.defined.setdefault((kind, scope), {})
+        if name in names:
+            first = self.lines.line((*names[name], "name"))
+            at = f" (also at line {first})" if first else ""
+            noun = _NOUNS[kind].split(" ", 1)[1]
+            self.report((*path, "name"), name, f"a name no other {noun} uses{at}")
+        else:
+            names[name] = path
+
+    def refer(
+        self, kind: str, name: str | None, path: Path, scope: Path = (), owner: str = ""
+    ) -> None:
+        """Note a reference to check once every name is known; ``owner`` names the scope."""
+        if name is not None:
+            self.refs.append((kind, name, path, scope, owner))
+
+    def names(self, kind: str, scope: Path = ()) -> dict[str, Path]:
+        return self.defined.get((kind, scope), {})
+
+    def resolve(self) -> None:
+        for kind, name, path, scope, owner in self.refs:
+            known = self.names(kind, scope)
+            if name in known:
+                continue
+            where = f"of {owner}" if owner else "in this file"
+            what = f"the name of {_NOUNS[kind]} {where}"
+            self.report(path, name, f"{what} ({_choices(name, list(known))})")
+
+
+def _choices(value: str, names: list[str], limit: int = 8) -> str:
+    if not names:
+        return "there are none"
+    listed = ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
+    close = get_close_matches(value, names, n=1)
+    return (f"did you mean {close[0]}? " if close else "") + f"one of: {listed}"
+
+
+# -- reading fields ------------------------------------------------------------------------------
+
+
+class _Fields:
+    """One mapping of the document, read field by field. Unknown fields are reported; ``ok`` turns
+    false when a required field is missing or bad, so the object is not built."""
+
+    def __init__(
+        self,
+        chk: _Checker,
+        value: object,
+        path: Path,
+        noun: str,
+        known: tuple[str, ...],
+        keep: Callable[[object], bool] = lambda key: False,
+    ) -> None:
+        self.chk, self.path = chk, path
+        self.ok = self.is_mapping = isinstance(value, dict)
+        self.data: dict[object, object] = value if isinstance(value, dict) else {}
+        if not self.is_mapping:
+            chk.report(path, value, f"{noun}: a mapping with the fields {', '.join(known)}")
+        for key in self.data:
+            if key not in known and not keep(key):
+                self._unknown(key, noun, known)
+
+    def _unknown(self, key: object, noun: str, known: tuple[str, ...]) -> None:
+        close = get_close_matches(str(key), known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        expected = f"one of the fields of {noun}: {', '.join(known)}{hint}"
+        line = self.chk.lines.keys.get((*self.path, key))
+        self.chk.issues.append(Issue(self.path, f"unknown field {show(key)}", expected, line))
+
+    def get(self, key: str, spec: Spec, *, required: bool = False, default: object = None):
+        """The converted value of ``key``; ``default`` when absent or null (or bad, reported)."""
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT or value is None:
+            if required:
+                self.missing(key, value, spec.expected)
+            return default
+        try:
+            return spec.convert(value)
+        except Bad as bad:
+            self.chk.report((*self.path, key), value, bad.expected or spec.expected)
+            self.ok = self.ok and not required
+            return default
+
+    def missing(self, key: str, value: object, expected: str) -> None:
+        if self.is_mapping:  # else the whole object is already reported
+            self.chk.report((*self.path, key), value, f"{expected} (required)")
+        self.ok = False
+
+    def items(
+        self, key: str, spec: Spec, plural: str, *, required: bool = False, split: bool = False
+    ) -> tuple | None:
+        """A list field, also written as one bare value (or, with ``split``, a comma-separated
+        text); each bad item is reported where it is. None when absent or bad."""
+        value = self.data.get(key, _ABSENT)
+        if split and isinstance(value, str) and "," in value:
+            value = [part for part in value.split(",") if part.strip()]
+        if value is _ABSENT or value is None:
+            if required:
+                self.missing(key, value, f"a list of {plural}")
+            return None
+        if isinstance(value, dict):
+            self.chk.report((*self.path, key), value, f"a list of {plural}")
+            self.ok = self.ok and not required
+            return None
+        single = not isinstance(value, list | tuple)
+        written = [value] if single else list(value)
+        out, good = [], True
+        for i, item in enumerate(written):
+            try:
+                out.append(spec.convert(item))
+            except Bad as bad:
+                self.chk.report(self.item_path(key, i), item, bad.expected or spec.expected)
+                good = False
+        if good and required and not out:
+            self.chk.report((*self.path, key), value, f"at least one of {plural}")
+            good = False
+        self.ok = self.ok and (good or not required)
+        return tuple(out) if good else None
+
+    def item_path(self, key: str, index: int) -> Path:
+        """Where item ``index`` of a list field is (the field itself when written as one value)."""
+        single = not isinstance(self.data.get(key), list | tuple)
+        return (*self.path, key) if single else (*self.path, key, index)
+
+    def object(self, key: str, build: Callable) -> object:
+        value = self.data.get(key)
+        return None if value is None else build(self.chk, value, (*self.path, key))
+
+    def objects(self, key: str, build: Callable, plural: str) -> list:
+        """Build each mapping of a list field: ``[(object or None, path), ...]``."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list | tuple):
+            self.chk.report((*self.path, key), value, f"a list of {plural}")
+            return []
+        paths = [(*self.path, key, i) for i in range(len(value))]
+        return [(build(self.chk, item, p), p) for item, p in zip(value, paths, strict=True)]
+
+
+# -- building the model --------------------------------------------------------------------------
+
+
+def _build(doc: object, filename: str, lines: LineTable, problems: list[InputProblem]) -> Topology:
+    chk = _Checker(doc, lines)
+    top = _Fields(chk, doc, (), "a topology", (*SECTIONS, "scenario", "x-..."), _kept)
+    vnets = top.objects("vnets", _vnet, "VNets")
+    peerings = top.objects("peerings", _peering, "peerings")
+    nsgs = top.objects("nsgs", _nsg, "NSGs")
+    tables = top.objects("route_tables", _route_table, "route tables")
+    vms = top.objects("vms", _vm, "VMs")
+    sites = top.objects("onprem", _onprem, "on-premises sites")
+    chk.resolve()
+    _check_vm_addresses(chk, [v for v, _ in vnets if v], vms)
+    problems = problems + [_problem(filename, doc, lines, issue) for issue in chk.issues]
+    if problems:
+        _raise(filename, problems)
+    extra = tuple((k, copy.deepcopy(v)) for k, v in top.data.items() if _kept(k))
+    return Topology(
+        vnets=tuple(v for v, _ in vnets),
+        peerings=tuple(p for p, _ in peerings),
+        nsgs=tuple(n for n, _ in nsgs),
+        route_tables=tuple(t for t, _ in tables),
+        vms=tuple(v for v, _ in vms),
+        onprem=tuple(s for s, _ in sites),
+        extra=extra,
+    )
+
+
+def _kept(key: object) -> bool:
+    """Top-level sections kept verbatim in ``Topology.extra``: a generator's scenario, x-*."""
+    return key == "scenario" or (isinstance(key, str) and key.startswith("x-"))
+
+
+def _vnet(chk: _Checker, value: object, path: Path) -> VNet | None:
+    f = _Fields(chk, value, path, "a VNet", VNET_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("vnet", name, path)
+    region = f.get("region", REGION, required=True)
+    subscription = f.get("subscription", TEXT)
+    space = f.items("address_space", CIDR, "IPv4 CIDRs such as 10.0.0.0/16", required=True)
+    subnets = f.objects("subnets", _subnet, "subnets")
+    for subnet, subnet_path in subnets:
+        if subnet and space and not any(subnet.prefix.subnet_of(p) for p in space):
+            inside = ", ".join(map(str, space))
+            expected = f"a prefix inside the VNet's address space ({inside})"
+            chk.report((*subnet_path, "prefix"), str(subnet.prefix), expected)
+    gateway = f.object("gateway", _gateway)
+    if not f.ok or None in (s for s, _ in subnets):
+        return None
+    return VNet(name, region, space, tuple(s for s, _ in subnets), gateway, subscription)
+
+
+def _subnet(chk: _Checker, value: object, path: Path) -> Subnet | None:
+    f = _Fields(chk, value, path, "a subnet", SUBNET_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("subnet", name, path, scope=path[:-2])  # names are unique within their VNet
+    prefix = f.get("prefix", CIDR, required=True)
+    nsg = f.get("nsg", NAME)
+    table = f.get("route_table", NAME)
+    chk.refer("nsg", nsg, (*path, "nsg"))
+    chk.refer("route_table", table, (*path, "route_table"))
+    if not f.ok:
+        return None
+    return Subnet(name, prefix, nsg, table)
+
+
+def _gateway(chk: _Checker, value: object, path: Path) -> Gateway | None:
+    f = _Fields(chk, value, path, "a gateway", GATEWAY_FIELDS)
+    name = f.get("name", NAME, required=True)
+    kind = f.get("type", GW_TYPE, default=GatewayType.VPN)
+    sku = f.get("sku", SKU, default="VpnGw1")
+    connections = f.items("connections", NAME, "on-premises site names") or ()
+    seen: set[str] = set()
+    for i, site in enumerate(connections):
+        where = f.item_path("connections", i)
+        if site in seen:
+            chk.report(where, site, "each on-premises site once")
+        seen.add(site)
+        chk.refer("onprem", site, where)
+    return Gateway(name, kind, sku, connections) if f.ok else None
+
+
+def _peering(chk: _Checker, value: object, path: Path) -> Peering | None:
+    f = _Fields(chk, value, path, "a peering", PEERING_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("peering", name, path)
+    from_vnet = f.get("from", NAME, required=True)
+    to_vnet = f.get("to", NAME, required=True)
+    chk.refer("vnet", from_vnet, (*path, "from"))
+    chk.refer("vnet", to_vnet, (*path, "to"))
+    if from_vnet is not None and from_vnet == to_vnet:
+        expected = f"a VNet other than the one holding the link ({from_vnet})"
+        chk.report((*path, "to"), to_vnet, expected)
+    flags = [
+        f.get(key, BOOL, default=default)
+        for key, default in zip(PEERING_FIELDS[3:7], (True, False, False, False), strict=True)
+    ]
+    state = f.get("state", STATE)
+    synced = f.items("synced_address_space", CIDR, "IPv4 CIDRs such as 10.1.0.0/16")
+    if not f.ok:
+        return None
+    return Peering(name, from_vnet, to_vnet, *flags, state=state, synced_address_space=synced)
+
+
+def _nsg(chk: _Checker, value: object, path: Path) -> Nsg | None:
+    f = _Fields(chk, value, path, "an NSG", NSG_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("nsg", name, path)
+    rules = f.objects("rules", _rule, "security rules")
+    if not f.ok or any(r is None for r, _ in rules):
+        return None
+    return Nsg(name, tuple(r for r, _ in rules))
+
+
+def _rule(chk: _Checker, value: object, path: Path) -> SecurityRule | None:
+    f = _Fields(chk, value, path, "a security rule", RULE_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("rule", name, path, scope=path[:-2])  # unique within the NSG
+    priority = f.get("priority", PRIORITY, required=True)
+    direction = f.get("direction", DIRECTION, required=True)
+    access = f.get("access", ACCESS, required=True)
+    protocol = f.get("protocol", PROTOCOL, default=Protocol.ANY)
+    source = _addresses(f, "source")
+    source_ports = f.get("source_ports", PORTS, default=ALL_PORTS)
+    destination = _addresses(f, "destination")
+    destination_ports = f.get("destination_ports", PORTS, default=ALL_PORTS)
+    if not f.ok:
+        return None
+    return SecurityRule(
+        name, priority, direction, access, protocol,
+        source, source_ports, destination, destination_ports, default=False,
+    )  # fmt: skip
+
+
+def _addresses(f: _Fields, key: str) -> tuple[AddressItem, ...]:
+    """A rule's source or destination: '*', addresses and CIDRs (a list, or comma-separated),
+    or one service tag or ASG alone (NSG-01)."""
+    value = f.data.get(key)
+    items = f.items(key, ADDRESS, "addresses, CIDRs, a service tag or asg:NAME", split=True)
+    if items is None:
+        return (ANY_ADDRESS,) if value is None else ()
+    if not items:
+        f.chk.report((*f.path, key), value, f"{ADDRESS.expected}; an empty list matches nothing")
+        return ()
+    if len(items) > 1:
+        named = [i for i in items if isinstance(i, ServiceTag | AsgRef)]
+        if len(named) > 1:
+            expected = "one service tag or ASG: one rule may list several IPs or ranges, but not"
+            f.chk.report((*f.path, key), value, f"{expected} several service tags or ASGs (NSG-01)")
+        elif named:
+            expected = (
+                f"{named[0]} alone: a service tag or ASG is not mixed with addresses (NSG-01)"
+            )
+            f.chk.report((*f.path, key), value, expected)
+        elif any(isinstance(i, AnyAddress) for i in items):
+            f.chk.report((*f.path, key), value, "'*' alone, or a list of addresses without it")
+    return items
+
+
+def _route_table(chk: _Checker, value: object, path: Path) -> RouteTable | None:
+    f = _Fields(chk, value, path, "a route table", ROUTE_TABLE_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("route_table", name, path)
+    propagate = f.get("propagate_gateway_routes", BOOL, default=True)
+    routes = f.objects("routes", _route, "routes")
+    if not f.ok or any(r is None for r, _ in routes):
+        return None
+    return RouteTable(name, tuple(r for r, _ in routes), propagate)
+
+
+def _route(chk: _Checker, value: object, path: Path) -> Route | None:
+    f = _Fields(chk, value, path, "a route", ROUTE_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("route", name, path, scope=path[:-2])  # unique within the route table
+    prefix = f.get("prefix", CIDR, required=True)
+    hop = f.get("next_hop_type", NEXT_HOP, required=True)
+    hop_ip = f.get("next_hop_ip", IP)  # on other types it is validate's RT-08 problem
+    if hop is NextHopType.VIRTUAL_APPLIANCE and f.data.get("next_hop_ip") is None:
+        expected = f"{IP.expected}: a VirtualAppliance route needs the appliance's IP"
+        chk.report((*path, "next_hop_ip"), f.data.get("next_hop_ip", _ABSENT), expected)
+        f.ok = False
+    if not f.ok:
+        return None
+    return Route(name, prefix, hop, hop_ip)
+
+
+def _vm(chk: _Checker, value: object, path: Path) -> Vm | None:
+    f = _Fields(chk, value, path, "a VM", VM_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("vm", name, path)
+    vnet = f.get("vnet", NAME, required=True)
+    subnet = f.get("subnet", NAME, required=True)
+    ip = f.get("ip", IP, required=True)
+    nsg = f.get("nsg", NAME)
+    chk.refer("vnet", vnet, (*path, "vnet"))
+    vnet_path = chk.names("vnet").get(vnet) if vnet else None  # VNets are read before VMs
+    if vnet_path is not None:
+        chk.refer("subnet", subnet, (*path, "subnet"), scope=vnet_path, owner=vnet)
+    chk.refer("nsg", nsg, (*path, "nsg"))
+    forwarding = f.get("ip_forwarding", BOOL, default=False)
+    appliance = f.get("appliance", BOOL, default=False)
+    asgs = f.items("asgs", NAME, "ASG names") or ()
+    public_ip = f.get("public_ip", IP)
+    power = f.get("power_state", POWER, default=PowerState.RUNNING)
+    if not f.ok:
+        return None
+    return Vm(name, vnet, subnet, ip, nsg, forwarding, appliance, asgs, public_ip, power)
+
+
+def _onprem(chk: _Checker, value: object, path: Path) -> OnPremSite | None:
+    f = _Fields(chk, value, path, "an on-premises site", ONPREM_FIELDS)
+    name = f.get("name", NAME, required=True)
+    chk.define("onprem", name, path)
+    space = f.items("address_space", CIDR, "IPv4 CIDRs such as 192.168.0.0/16", required=True)
+    return OnPremSite(name, space) if f.ok else None
+
+
+def _check_vm_addresses(chk: _Checker, vnets: list[VNet], vms: list) -> None:
+    by_name = {}
+    for vnet in vnets:
+        by_name.setdefault(vnet.name, vnet)
+    for vm, path in vms:
+        subnet = by_name[vm.vnet].subnet(vm.subnet) if vm and vm.vnet in by_name else None
+        if subnet is not None and vm.ip not in subnet.prefix:
+            expected = f"an address inside subnet {subnet.name} ({subnet.prefix})"
+            chk.report((*path, "ip"), str(vm.ip), expected)
+
+
+# -- writing the document ------------------------------------------------------------------------
+
+
+def _strs(items: tuple[object, ...]) -> list[str]:
+    return [str(i) for i in items]
+
+
+def _vnet_doc(v: VNet) -> dict[str, object]:
+    doc: dict[str, object] = {"name": v.name, "region": v.region}
+    if v.subscription is not None:
+        doc["subscription"] = v.subscription
+    doc["address_space"] = _strs(v.address_space)
+    if v.subnets:
+        doc["subnets"] = [_subnet_doc(s) for s in v.subnets]
+    if v.gateway is not None:
+        g = v.gateway
+        doc["gateway"] = {"name": g.name, "type": str(g.type), "sku": g.sku}
+        if g.connections:
+            doc["gateway"]["connections"] = list(g.connections)
+    return doc
+
+
+def _subnet_doc(s: Subnet) -> dict[str, object]:
+    doc: dict[str, object] = {"name": s.name, "prefix": str(s.prefix)}
+    if s.nsg is not None:
+        doc["nsg"] = s.nsg
+    if s.route_table is not None:
+        doc["route_table"] = s.route_table
+    return doc
+
+
+def _peering_doc(p: Peering) -> dict[str, object]:
+    doc: dict[str, object] = {"name": p.name, "from": p.from_vnet, "to": p.to_vnet}
+    flags = (
+        p.allow_virtual_network_access, p.allow_forwarded_traffic, p.allow_gateway_transit,
+        p.use_remote_gateways,
+    )  # fmt: skip
+    for key, value, default in zip(
+        PEERING_FIELDS[3:7], flags, (True, False, False, False), strict=True
+    ):
+        if value != default:
+            doc[key] = value
+    if p.state is not None:
+        doc["state"] = str(p.state)
+    if p.synced_address_space is not None:
+        doc["synced_address_space"] = _strs(p.synced_address_space)
+    return doc
+
+
+def _nsg_doc(n: Nsg) -> dict[str, object]:
+    """Default rules (``SecurityRule.default``) are Azure's and are not written."""
+    doc: dict[str, object] = {"name": n.name}
+    rules = [_rule_doc(r) for r in n.rules if not r.default]
+    if rules:
+        doc["rules"] = rules
+    return doc
+
+
+def _rule_doc(r: SecurityRule) -> dict[str, object]:
+    doc: dict[str, object] = {"name": r.name, "priority": r.priority}
+    doc.update(direction=str(r.direction), access=str(r.access))
+    if r.protocol is not Protocol.ANY:
+        doc["protocol"] = str(r.protocol)
+    for key, items in (("source", r.source), ("destination", r.destination)):
+        if items != (ANY_ADDRESS,):
+            doc[key] = str(items[0]) if len(items) == 1 else _strs(items)
+    for key, ports in (
+        ("source_ports", r.source_ports),
+        ("destination_ports", r.destination_ports),
+    ):
+        if ports != ALL_PORTS:
+            doc[key] = ",".join(map(str, ports))
+    order = {key: i for i, key in enumerate(RULE_FIELDS)}
+    return dict(sorted(doc.items(), key=lambda kv: order[kv[0]]))
+
+
+def _route_table_doc(t: RouteTable) -> dict[str, object]:
+    doc: dict[str, object] = {"name": t.name}
+    if not t.propagate_gateway_routes:
+        doc["propagate_gateway_routes"] = False
+    if t.routes:
+        doc["routes"] = [_route_doc(r) for r in t.routes]
+    return doc
+
+
+def _route_doc(r: Route) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "name": r.name,
+        "prefix": str(r.prefix),
+        "next_hop_type": str(r.next_hop_type),
+    }
+    if r.next_hop_ip is not None:
+        doc["next_hop_ip"] = str(r.next_hop_ip)
+    return doc
+
+
+def _vm_doc(v: Vm) -> dict[str, object]:
+    doc: dict[str, object] = {"name": v.name, "vnet": v.vnet, "subnet": v.subnet, "ip": str(v.ip)}
+    if v.nsg is not None:
+        doc["nsg"] = v.nsg
+    if v.ip_forwarding:
+        doc["ip_forwarding"] = True
+    if v.appliance:
+        doc["appliance"] = True
+    if v.asgs:
+        doc["asgs"] = list(v.asgs)
+    if v.public_ip is not None:
+        doc["public_ip"] = str(v.public_ip)
+    if v.power_state is not PowerState.RUNNING:
+        doc["power_state"] = str(v.power_state)
+    return doc
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style with list items indented under their key, and no anchors or aliases."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
