@@ -22,7 +22,14 @@ from quizgen.errors import QueryError
 from quizgen.model import Topology
 
 COMMANDS = (
-    "validate", "peerings", "can-peer", "routes", "next-hop", "ip-flow", "nsg-eval", "nsg-rules",
+    "validate",
+    "peerings",
+    "can-peer",
+    "routes",
+    "next-hop",
+    "ip-flow",
+    "nsg-eval",
+    "nsg-rules",
     "reach",
 )
 
@@ -48,8 +55,9 @@ def subnet_of(topo: Topology, args: Mapping[str, Any]) -> tuple[str, str]:
     if args.get("subnet"):
         vnet, sep, subnet = str(args["subnet"]).partition("/")
         if not sep or not vnet or not subnet:
-            raise QueryError(f"--subnet {args['subnet']!r} is not VNET/SUBNET; expected e.g. "
-                             "vnet-hub/app")
+            raise QueryError(
+                f"--subnet {args['subnet']!r} is not VNET/SUBNET; expected e.g. vnet-hub/app"
+            )
         return vnet, subnet
     name = args.get("vm")
     if not name:
@@ -59,8 +67,10 @@ def subnet_of(topo: Topology, args: Mapping[str, Any]) -> tuple[str, str]:
         known = ", ".join(v.name for v in topo.vms) or "none"
         raise QueryError(f"unknown VM {name!r}; expected one of: {known}")
     if not vm.running:
-        raise QueryError(f"{vm.name} is stopped; Azure shows effective routes only for a running "
-                         "VM (RT-02, NW-03); use --subnet to see the subnet's routes")
+        raise QueryError(
+            f"{vm.name} is stopped; Azure shows effective routes only for a running "
+            "VM (RT-02, NW-03); use --subnet to see the subnet's routes"
+        )
     return vm.vnet, vm.subnet
 
 
@@ -86,18 +96,41 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
     if command == "ip-flow":
         local_ip, local_port = split_endpoint(args["local"], "--local")
         remote_ip, remote_port = split_endpoint(args["remote"], "--remote")
-        return nsg.ip_flow(topo, str(args["vm"]), str(args["direction"]), str(args["protocol"]),
-                           local_ip, local_port, remote_ip, remote_port).to_dict()
+        return nsg.ip_flow(
+            topo,
+            str(args["vm"]),
+            str(args["direction"]),
+            str(args["protocol"]),
+            local_ip,
+            local_port,
+            remote_ip,
+            remote_port,
+        ).to_dict()
     if command == "nsg-eval":
         src_ip, src_port = split_endpoint(args["source"], "--source")
         dst_ip, dst_port = split_endpoint(args["destination"], "--destination")
-        return nsg.nsg_eval(topo, str(args["nsg"]), str(args["direction"]), str(args["protocol"]),
-                            src_ip, src_port, dst_ip, dst_port, args.get("vnet")).to_dict()
+        return nsg.nsg_eval(
+            topo,
+            str(args["nsg"]),
+            str(args["direction"]),
+            str(args["protocol"]),
+            src_ip,
+            src_port,
+            dst_ip,
+            dst_port,
+            args.get("vnet"),
+        ).to_dict()
     if command == "nsg-rules":
         return {"nsgs": [b.to_dict() for b in nsg.effective_security_rules(topo, str(args["vm"]))]}
     if command == "reach":
-        return trace.reach(topo, str(args["from"]), str(args["to"]), str(args["protocol"]),
-                           int(args.get("port", 0)), int(args.get("source_port", 50000))).to_dict()
+        return trace.reach(
+            topo,
+            str(args["from"]),
+            str(args["to"]),
+            str(args["protocol"]),
+            int(args.get("port", 0)),
+            int(args.get("source_port", 50000)),
+        ).to_dict()
     raise QueryError(f"unknown command {command!r}; expected one of: {', '.join(COMMANDS)}")
 
 
@@ -105,7 +138,9 @@ def _ip(value: Any, option: str) -> IPv4Address:
     try:
         return IPv4Address(str(value))
     except ValueError:
-        raise QueryError(f"{option} {value!r} is not an IPv4 address; expected e.g. 10.0.1.4") from None
+        raise QueryError(
+            f"{option} {value!r} is not an IPv4 address; expected e.g. 10.0.1.4"
+        ) from None
 
 
 def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:

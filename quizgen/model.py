@@ -349,11 +349,26 @@ class Topology:
     def vm_at(self, vnet: str, ip: IPv4Address) -> Vm | None:
         return self._vms_by_vnet_ip.get((vnet, ip))
 
+    @cached_property
+    def _vms_by_ip(self) -> dict[IPv4Address, tuple[Vm, ...]]:
+        out: dict[IPv4Address, list[Vm]] = {}
+        for v in self.vms:
+            out.setdefault(v.ip, []).append(v)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def _vms_by_public_ip(self) -> dict[IPv4Address, tuple[Vm, ...]]:
+        out: dict[IPv4Address, list[Vm]] = {}
+        for v in self.vms:
+            if v.public_ip is not None:
+                out.setdefault(v.public_ip, []).append(v)
+        return {k: tuple(v) for k, v in out.items()}
+
     def vms_with_ip(self, ip: IPv4Address) -> tuple[Vm, ...]:
-        return tuple(v for v in self.vms if v.ip == ip)
+        return self._vms_by_ip.get(ip, ())
 
     def vms_with_public_ip(self, ip: IPv4Address) -> tuple[Vm, ...]:
-        return tuple(v for v in self.vms if v.public_ip == ip)
+        return self._vms_by_public_ip.get(ip, ())
 
     def vnets_containing(self, ip: IPv4Address) -> tuple[VNet, ...]:
         return tuple(v for v in self.vnets if v.contains(ip))

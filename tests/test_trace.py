@@ -12,36 +12,94 @@ from quizgen.loader import topology_from_dict
 
 HUB_NVA = {
     "vnets": [
-        {"name": "hub", "region": "eastus", "address_space": ["10.0.0.0/16"],
-         "subnets": [{"name": "nva", "prefix": "10.0.1.0/24"},
-                     {"name": "nva2", "prefix": "10.0.2.0/24"},
-                     {"name": "GatewaySubnet", "prefix": "10.0.255.0/27"}],
-         "gateway": {"name": "vgw", "type": "vpn", "sku": "VpnGw1", "connections": ["hq"]}},
-        {"name": "spoke-a", "region": "eastus", "address_space": ["10.1.0.0/16"],
-         "subnets": [{"name": "app", "prefix": "10.1.1.0/24", "route_table": "rt-a"}]},
-        {"name": "spoke-b", "region": "westeurope", "address_space": ["10.2.0.0/16"],
-         "subnets": [{"name": "app", "prefix": "10.2.1.0/24", "route_table": "rt-b"}]},
+        {
+            "name": "hub",
+            "region": "eastus",
+            "address_space": ["10.0.0.0/16"],
+            "subnets": [
+                {"name": "nva", "prefix": "10.0.1.0/24"},
+                {"name": "nva2", "prefix": "10.0.2.0/24"},
+                {"name": "GatewaySubnet", "prefix": "10.0.255.0/27"},
+            ],
+            "gateway": {"name": "vgw", "type": "vpn", "sku": "VpnGw1", "connections": ["hq"]},
+        },
+        {
+            "name": "spoke-a",
+            "region": "eastus",
+            "address_space": ["10.1.0.0/16"],
+            "subnets": [{"name": "app", "prefix": "10.1.1.0/24", "route_table": "rt-a"}],
+        },
+        {
+            "name": "spoke-b",
+            "region": "westeurope",
+            "address_space": ["10.2.0.0/16"],
+            "subnets": [{"name": "app", "prefix": "10.2.1.0/24", "route_table": "rt-b"}],
+        },
     ],
     "peerings": [
-        {"name": "hub-to-a", "from": "hub", "to": "spoke-a", "allow_forwarded_traffic": True,
-         "allow_gateway_transit": True},
-        {"name": "a-to-hub", "from": "spoke-a", "to": "hub", "allow_forwarded_traffic": True,
-         "use_remote_gateways": True},
-        {"name": "hub-to-b", "from": "hub", "to": "spoke-b", "allow_forwarded_traffic": True,
-         "allow_gateway_transit": True},
-        {"name": "b-to-hub", "from": "spoke-b", "to": "hub", "allow_forwarded_traffic": True,
-         "use_remote_gateways": True},
+        {
+            "name": "hub-to-a",
+            "from": "hub",
+            "to": "spoke-a",
+            "allow_forwarded_traffic": True,
+            "allow_gateway_transit": True,
+        },
+        {
+            "name": "a-to-hub",
+            "from": "spoke-a",
+            "to": "hub",
+            "allow_forwarded_traffic": True,
+            "use_remote_gateways": True,
+        },
+        {
+            "name": "hub-to-b",
+            "from": "hub",
+            "to": "spoke-b",
+            "allow_forwarded_traffic": True,
+            "allow_gateway_transit": True,
+        },
+        {
+            "name": "b-to-hub",
+            "from": "spoke-b",
+            "to": "hub",
+            "allow_forwarded_traffic": True,
+            "use_remote_gateways": True,
+        },
     ],
     "route_tables": [
-        {"name": "rt-a", "routes": [{"name": "to-b", "prefix": "10.2.0.0/16",
-                                     "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.0.1.4"}]},
-        {"name": "rt-b", "routes": [{"name": "to-a", "prefix": "10.1.0.0/16",
-                                     "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.0.1.4"}]},
+        {
+            "name": "rt-a",
+            "routes": [
+                {
+                    "name": "to-b",
+                    "prefix": "10.2.0.0/16",
+                    "next_hop_type": "VirtualAppliance",
+                    "next_hop_ip": "10.0.1.4",
+                }
+            ],
+        },
+        {
+            "name": "rt-b",
+            "routes": [
+                {
+                    "name": "to-a",
+                    "prefix": "10.1.0.0/16",
+                    "next_hop_type": "VirtualAppliance",
+                    "next_hop_ip": "10.0.1.4",
+                }
+            ],
+        },
     ],
     "nsgs": [{"name": "nsg-nva", "rules": []}],
     "vms": [
-        {"name": "nva1", "vnet": "hub", "subnet": "nva", "ip": "10.0.1.4", "ip_forwarding": True,
-         "appliance": True},
+        {
+            "name": "nva1",
+            "vnet": "hub",
+            "subnet": "nva",
+            "ip": "10.0.1.4",
+            "ip_forwarding": True,
+            "appliance": True,
+        },
         {"name": "vm-a", "vnet": "spoke-a", "subnet": "app", "ip": "10.1.1.4"},
         {"name": "vm-b", "vnet": "spoke-b", "subnet": "app", "ip": "10.2.1.4"},
     ],
@@ -75,7 +133,9 @@ def test_spoke_to_spoke_through_hub_nva():
     assert (r.reachable, r.reason) == (True, Reason.DELIVERED)
     assert [h.at for h in hops(r, step="appliance")] == ["nva1", "nva1"]  # request and reply
     assert not r.asymmetric
-    assert r.assumptions == ("U-01",)  # PEER-07 enforcement is UNCONFIRMED (section 13 item 1)
+    # allow_forwarded_traffic is on for every link, so neither reading of PEER-07 (section 13
+    # item 1: receiving link per the docs, sending link per the REST wording) blocks it.
+    assert r.confirmed
 
 
 def test_forwarded_traffic_refused_by_receiving_link():
@@ -86,10 +146,12 @@ def test_forwarded_traffic_refused_by_receiving_link():
     assert "PEER-07" in r.rules and "U-01" in r.assumptions
 
 
-def test_forwarded_flag_on_sending_link_is_irrelevant():
-    """PEER-07: the flag on the hub's link does not matter for traffic entering spoke-b."""
+def test_forwarded_flag_on_sending_link_is_irrelevant_but_unconfirmed():
+    """PEER-07 (docs reading): only the receiving link's flag matters; the REST wording reads the
+    other link, so the answer carries U-01 (section 13 item 1)."""
     r = reach(topo(peerings__2__allow_forwarded_traffic=False), "vm-a", "vm-b", "tcp", 443)
     assert r.reason is Reason.DELIVERED
+    assert "U-01" in r.assumptions
 
 
 def test_ip_forwarding_off():
@@ -102,7 +164,8 @@ def test_os_not_forwarding_and_next_hop_still_appliance():
     t = topo(vms__0__appliance=False)
     assert reach(t, "vm-a", "vm-b", "tcp", 443).reason is Reason.APPLIANCE_NOT_FORWARDING
     assert run(t, "next-hop", {"vm": "vm-a", "dest": "10.2.1.4"})["next_hop_type"] == (
-        "VirtualAppliance")
+        "VirtualAppliance"
+    )
 
 
 def test_both_forwarding_settings_off_reports_both():
@@ -117,8 +180,15 @@ def test_nva_stopped():
 
 
 def test_nva_nsg_denies():
-    deny = {"name": "deny-spokes", "priority": 100, "direction": "inbound", "access": "deny",
-            "protocol": "*", "source": "10.1.0.0/16", "destination": "*"}
+    deny = {
+        "name": "deny-spokes",
+        "priority": 100,
+        "direction": "inbound",
+        "access": "deny",
+        "protocol": "*",
+        "source": "10.1.0.0/16",
+        "destination": "*",
+    }
     r = reach(topo(nsgs__0__rules=[deny], vms__0__nsg="nsg-nva"), "vm-a", "vm-b", "tcp", 443)
     assert r.reason is Reason.NSG_DENY_INBOUND
     assert hops(r, ok=False)[0].decided_by == "nsg-nva/securityRules/deny-spokes"
@@ -135,8 +205,9 @@ def test_missing_udr_in_one_spoke_breaks_the_reply():
 
 def test_udr_to_none():
     doc = copy.deepcopy(HUB_NVA)
-    doc["route_tables"][0]["routes"] = [{"name": "drop-b", "prefix": "10.2.0.0/16",
-                                         "next_hop_type": "None"}]
+    doc["route_tables"][0]["routes"] = [
+        {"name": "drop-b", "prefix": "10.2.0.0/16", "next_hop_type": "None"}
+    ]
     r = reach(topology_from_dict(doc), "vm-a", "vm-b", "tcp", 443)
     assert r.reason is Reason.ROUTE_NONE
     assert hops(r, ok=False)[0].decided_by == "10.2.0.0/16 None (rt-a)"
@@ -144,13 +215,39 @@ def test_udr_to_none():
 
 def test_routing_loop_between_two_nvas():
     doc = copy.deepcopy(HUB_NVA)
-    doc["vms"].append({"name": "nva2", "vnet": "hub", "subnet": "nva2", "ip": "10.0.2.4",
-                       "ip_forwarding": True, "appliance": True})
+    doc["vms"].append(
+        {
+            "name": "nva2",
+            "vnet": "hub",
+            "subnet": "nva2",
+            "ip": "10.0.2.4",
+            "ip_forwarding": True,
+            "appliance": True,
+        }
+    )
     doc["route_tables"] += [
-        {"name": "rt-nva", "routes": [{"name": "b-via-2", "prefix": "10.2.0.0/16",
-                                       "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.0.2.4"}]},
-        {"name": "rt-nva2", "routes": [{"name": "b-via-1", "prefix": "10.2.0.0/16",
-                                        "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.0.1.4"}]},
+        {
+            "name": "rt-nva",
+            "routes": [
+                {
+                    "name": "b-via-2",
+                    "prefix": "10.2.0.0/16",
+                    "next_hop_type": "VirtualAppliance",
+                    "next_hop_ip": "10.0.2.4",
+                }
+            ],
+        },
+        {
+            "name": "rt-nva2",
+            "routes": [
+                {
+                    "name": "b-via-1",
+                    "prefix": "10.2.0.0/16",
+                    "next_hop_type": "VirtualAppliance",
+                    "next_hop_ip": "10.0.1.4",
+                }
+            ],
+        },
     ]
     doc["vnets"][0]["subnets"][0]["route_table"] = "rt-nva"
     doc["vnets"][0]["subnets"][1]["route_table"] = "rt-nva2"
@@ -190,10 +287,12 @@ def test_hub_link_without_allow_gateway_transit():
 def test_spoke_to_spoke_through_vpn_gateway_udr():
     """GW-07: UDRs to VirtualNetworkGateway in both spokes; allow forwarded traffic not needed."""
     doc = copy.deepcopy(HUB_NVA)
-    doc["route_tables"][0]["routes"] = [{"name": "b-via-gw", "prefix": "10.2.0.0/16",
-                                         "next_hop_type": "VirtualNetworkGateway"}]
-    doc["route_tables"][1]["routes"] = [{"name": "a-via-gw", "prefix": "10.1.0.0/16",
-                                         "next_hop_type": "VirtualNetworkGateway"}]
+    doc["route_tables"][0]["routes"] = [
+        {"name": "b-via-gw", "prefix": "10.2.0.0/16", "next_hop_type": "VirtualNetworkGateway"}
+    ]
+    doc["route_tables"][1]["routes"] = [
+        {"name": "a-via-gw", "prefix": "10.1.0.0/16", "next_hop_type": "VirtualNetworkGateway"}
+    ]
     for p in doc["peerings"]:
         p["allow_forwarded_traffic"] = False
     r = reach(topology_from_dict(doc), "vm-a", "vm-b", "tcp", 443)
@@ -206,8 +305,9 @@ def test_udr_to_expressroute_gateway_drops():
     doc = copy.deepcopy(HUB_NVA)
     doc["vnets"][0]["gateway"]["type"] = "expressroute"
     doc["vnets"][0]["gateway"]["sku"] = "ErGw1AZ"
-    doc["route_tables"][0]["routes"] = [{"name": "b-via-gw", "prefix": "10.2.0.0/16",
-                                         "next_hop_type": "VirtualNetworkGateway"}]
+    doc["route_tables"][0]["routes"] = [
+        {"name": "b-via-gw", "prefix": "10.2.0.0/16", "next_hop_type": "VirtualNetworkGateway"}
+    ]
     r = reach(topology_from_dict(doc), "vm-a", "vm-b", "tcp", 443)
     assert r.reason is Reason.NO_ROUTE and "RT-10" in r.rules
 
@@ -220,20 +320,30 @@ def test_bgp_more_specific_than_peering_loses():
     # spoke-b has no peering route covering 10.1.5.9, so plain longest prefix applies (RT-12,
     # T-35): the /24 gateway route beats the /16 UDR.
     assert run(t, "next-hop", {"vm": "vm-b", "dest": "10.1.5.9"})["next_hop_type"] == (
-        "VirtualNetworkGateway")
+        "VirtualNetworkGateway"
+    )
     doc["vnets"][2]["subnets"][0]["route_table"] = None
     t = topology_from_dict(doc)
     assert run(t, "next-hop", {"vm": "nva1", "dest": "10.1.5.9"})["next_hop_type"] == "VNetPeering"
     assert run(t, "next-hop", {"vm": "nva1", "dest": "192.168.1.1"})["next_hop_type"] == (
-        "VirtualNetworkGateway")
+        "VirtualNetworkGateway"
+    )
 
 
 TWO = {
     "vnets": [
-        {"name": "a", "region": "eastus", "address_space": ["10.0.0.0/16"],
-         "subnets": [{"name": "s", "prefix": "10.0.1.0/24", "nsg": "nsg-a"}]},
-        {"name": "b", "region": "eastus", "address_space": ["10.1.0.0/16"],
-         "subnets": [{"name": "s", "prefix": "10.1.1.0/24", "nsg": "nsg-b"}]},
+        {
+            "name": "a",
+            "region": "eastus",
+            "address_space": ["10.0.0.0/16"],
+            "subnets": [{"name": "s", "prefix": "10.0.1.0/24", "nsg": "nsg-a"}],
+        },
+        {
+            "name": "b",
+            "region": "eastus",
+            "address_space": ["10.1.0.0/16"],
+            "subnets": [{"name": "s", "prefix": "10.1.1.0/24", "nsg": "nsg-b"}],
+        },
     ],
     "peerings": [
         {"name": "a-to-b", "from": "a", "to": "b", "allow_virtual_network_access": False},
@@ -257,15 +367,32 @@ def test_vnet_access_disabled_both_sides():
 def test_vnet_access_disabled_keeps_routes():
     """PEER-06, T-14: the peering routes remain."""
     assert run(topo(TWO), "next-hop", {"vm": "vm-a", "dest": "10.1.1.4"})["next_hop_type"] == (
-        "VNetPeering")
+        "VNetPeering"
+    )
 
 
 def test_vnet_access_disabled_explicit_rules_still_work():
     """PEER-06: rules naming the remote ranges explicitly still allow the traffic."""
-    out = {"name": "to-b", "priority": 100, "direction": "outbound", "access": "allow",
-           "protocol": "tcp", "source": "*", "destination": "10.1.0.0/16", "destination_ports": "22"}
-    inb = {"name": "from-a", "priority": 100, "direction": "inbound", "access": "allow",
-           "protocol": "tcp", "source": "10.0.0.0/16", "destination": "*", "destination_ports": "22"}
+    out = {
+        "name": "to-b",
+        "priority": 100,
+        "direction": "outbound",
+        "access": "allow",
+        "protocol": "tcp",
+        "source": "*",
+        "destination": "10.1.0.0/16",
+        "destination_ports": "22",
+    }
+    inb = {
+        "name": "from-a",
+        "priority": 100,
+        "direction": "inbound",
+        "access": "allow",
+        "protocol": "tcp",
+        "source": "10.0.0.0/16",
+        "destination": "*",
+        "destination_ports": "22",
+    }
     r = reach(topo(TWO, nsgs__0__rules=[out], nsgs__1__rules=[inb]), "vm-a", "vm-b", "tcp", 22)
     assert r.reason is Reason.DELIVERED
 
@@ -285,25 +412,59 @@ def test_internet_inbound_to_public_ip_through_nsg():
     """NSG-07: the NSG sees the private IP; the default rules deny Internet inbound."""
     r = reach(topo(TWO), "52.1.2.3", "vm-a", "tcp", 443)
     assert r.reason is Reason.NSG_DENY_INBOUND
-    allow = {"name": "https", "priority": 100, "direction": "inbound", "access": "allow",
-             "protocol": "tcp", "source": "Internet", "destination": "10.0.1.4",
-             "destination_ports": "443"}
+    allow = {
+        "name": "https",
+        "priority": 100,
+        "direction": "inbound",
+        "access": "allow",
+        "protocol": "tcp",
+        "source": "Internet",
+        "destination": "10.0.1.4",
+        "destination_ports": "443",
+    }
     r = reach(topo(TWO, nsgs__0__rules=[allow]), "52.1.2.3", "20.0.0.1", "tcp", 443)
     assert r.reason is Reason.DELIVERED
 
 
 def test_internet_inbound_with_forced_tunnel_is_asymmetric():
-    """RT-17: with a 0/0 UDR to an NVA, direct inbound connections from the Internet stop working."""
+    """RT-17: with a 0/0 UDR to an NVA, direct inbound connections from the Internet fail."""
     doc = copy.deepcopy(TWO)
-    allow = {"name": "https", "priority": 100, "direction": "inbound", "access": "allow",
-             "protocol": "tcp", "source": "Internet", "destination": "*", "destination_ports": "443"}
+    allow = {
+        "name": "https",
+        "priority": 100,
+        "direction": "inbound",
+        "access": "allow",
+        "protocol": "tcp",
+        "source": "Internet",
+        "destination": "*",
+        "destination_ports": "443",
+    }
     doc["nsgs"][0]["rules"] = [allow]
     doc["vnets"][0]["subnets"].append({"name": "nva", "prefix": "10.0.9.0/24"})
     doc["vnets"][0]["subnets"][0]["route_table"] = "rt"
-    doc["route_tables"] = [{"name": "rt", "routes": [{"name": "all", "prefix": "0.0.0.0/0",
-                            "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.0.9.4"}]}]
-    doc["vms"].append({"name": "fw", "vnet": "a", "subnet": "nva", "ip": "10.0.9.4",
-                       "ip_forwarding": True, "appliance": True})
+    doc["route_tables"] = [
+        {
+            "name": "rt",
+            "routes": [
+                {
+                    "name": "all",
+                    "prefix": "0.0.0.0/0",
+                    "next_hop_type": "VirtualAppliance",
+                    "next_hop_ip": "10.0.9.4",
+                }
+            ],
+        }
+    ]
+    doc["vms"].append(
+        {
+            "name": "fw",
+            "vnet": "a",
+            "subnet": "nva",
+            "ip": "10.0.9.4",
+            "ip_forwarding": True,
+            "appliance": True,
+        }
+    )
     r = reach(topology_from_dict(doc), "52.1.2.3", "vm-a", "tcp", 443)
     assert r.reason is Reason.ASYMMETRIC_ROUTING and "RT-17" in r.rules
 
@@ -322,28 +483,47 @@ def test_private_unpeered_destination_outbound_nsg_first():
 
 
 def test_stopped_endpoints():
-    assert reach(topo(TWO, vms__1__power_state="stopped"), "vm-a", "10.1.1.4", "icmp", 0).reason \
-        in (Reason.DESTINATION_VM_STOPPED, Reason.VNET_ACCESS_DISABLED)
-    t = topo(TWO, peerings__0__allow_virtual_network_access=True,
-             peerings__1__allow_virtual_network_access=True, vms__1__power_state="stopped")
+    assert reach(
+        topo(TWO, vms__1__power_state="stopped"), "vm-a", "10.1.1.4", "icmp", 0
+    ).reason in (Reason.DESTINATION_VM_STOPPED, Reason.VNET_ACCESS_DISABLED)
+    t = topo(
+        TWO,
+        peerings__0__allow_virtual_network_access=True,
+        peerings__1__allow_virtual_network_access=True,
+        vms__1__power_state="stopped",
+    )
     assert reach(t, "vm-a", "vm-b", "icmp", 0).reason is Reason.DESTINATION_VM_STOPPED
     assert reach(t, "vm-b", "vm-a", "icmp", 0).reason is Reason.SOURCE_VM_STOPPED
 
 
 def test_no_host_at_address():
-    t = topo(TWO, peerings__0__allow_virtual_network_access=True,
-             peerings__1__allow_virtual_network_access=True)
+    t = topo(
+        TWO,
+        peerings__0__allow_virtual_network_access=True,
+        peerings__1__allow_virtual_network_access=True,
+    )
     assert reach(t, "vm-a", "10.1.1.99", "tcp", 22).reason is Reason.NO_HOST
 
 
-@pytest.mark.parametrize(("space", "none_routes"), [
-    (["10.0.0.0/16"], {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}),
-    (["10.0.0.0/8"], {"172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}),  # RT-04(a)
-    (["10.0.0.0/7"], {"172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}),  # RT-04(b)
-])
+@pytest.mark.parametrize(
+    ("space", "none_routes"),
+    [
+        (["10.0.0.0/16"], {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}),
+        (["10.0.0.0/8"], {"172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}),  # RT-04(a)
+        (["10.0.0.0/7"], {"172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}),  # RT-04(b)
+    ],
+)
 def test_reserved_none_routes(space, none_routes):
-    doc = {"vnets": [{"name": "v", "region": "eastus", "address_space": space,
-                      "subnets": [{"name": "s", "prefix": "10.0.0.0/24"}]}]}
+    doc = {
+        "vnets": [
+            {
+                "name": "v",
+                "region": "eastus",
+                "address_space": space,
+                "subnets": [{"name": "s", "prefix": "10.0.0.0/24"}],
+            }
+        ]
+    }
     routes = run(topology_from_dict(doc), "routes", {"subnet": "v/s"})["routes"]
     assert {r["prefix"] for r in routes if r["next_hop_type"] == "None"} == none_routes
     assert {r["prefix"] for r in routes if r["next_hop_type"] == "VnetLocal"} == set(space)

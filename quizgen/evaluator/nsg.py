@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from quizgen.errors import QueryError
+from quizgen.evaluator.addresses import is_public, is_shared
+from quizgen.evaluator.assumptions import describe
 from quizgen.evaluator.cache import memo
 from quizgen.evaluator.peering import gateway_path, is_established, peered_ranges
 from quizgen.model import (
@@ -29,10 +31,10 @@ from quizgen.model import (
     Vm,
 )
 
-SHARED_ADDRESS_SPACE = IPv4Network("100.64.0.0/10")
 
-
-def _default(name: str, priority: int, direction: Direction, access: Access, src, dst) -> SecurityRule:
+def _default(
+    name: str, priority: int, direction: Direction, access: Access, src, dst
+) -> SecurityRule:
     return SecurityRule(
         name, priority, direction, access, Protocol.ANY, (src,), destination=(dst,), default=True
     )
@@ -40,15 +42,39 @@ def _default(name: str, priority: int, direction: Direction, access: Access, src
 
 #: NSG-03, with the exact ARM names.
 DEFAULT_RULES: tuple[SecurityRule, ...] = (
-    _default("AllowVnetInBound", 65000, Direction.INBOUND, Access.ALLOW,
-             ServiceTag.VIRTUAL_NETWORK, ServiceTag.VIRTUAL_NETWORK),
-    _default("AllowAzureLoadBalancerInBound", 65001, Direction.INBOUND, Access.ALLOW,
-             ServiceTag.AZURE_LOAD_BALANCER, ANY_ADDRESS),
+    _default(
+        "AllowVnetInBound",
+        65000,
+        Direction.INBOUND,
+        Access.ALLOW,
+        ServiceTag.VIRTUAL_NETWORK,
+        ServiceTag.VIRTUAL_NETWORK,
+    ),
+    _default(
+        "AllowAzureLoadBalancerInBound",
+        65001,
+        Direction.INBOUND,
+        Access.ALLOW,
+        ServiceTag.AZURE_LOAD_BALANCER,
+        ANY_ADDRESS,
+    ),
     _default("DenyAllInBound", 65500, Direction.INBOUND, Access.DENY, ANY_ADDRESS, ANY_ADDRESS),
-    _default("AllowVnetOutBound", 65000, Direction.OUTBOUND, Access.ALLOW,
-             ServiceTag.VIRTUAL_NETWORK, ServiceTag.VIRTUAL_NETWORK),
-    _default("AllowInternetOutBound", 65001, Direction.OUTBOUND, Access.ALLOW,
-             ANY_ADDRESS, ServiceTag.INTERNET),
+    _default(
+        "AllowVnetOutBound",
+        65000,
+        Direction.OUTBOUND,
+        Access.ALLOW,
+        ServiceTag.VIRTUAL_NETWORK,
+        ServiceTag.VIRTUAL_NETWORK,
+    ),
+    _default(
+        "AllowInternetOutBound",
+        65001,
+        Direction.OUTBOUND,
+        Access.ALLOW,
+        ANY_ADDRESS,
+        ServiceTag.INTERNET,
+    ),
     _default("DenyAllOutBound", 65500, Direction.OUTBOUND, Access.DENY, ANY_ADDRESS, ANY_ADDRESS),
 )
 
@@ -71,26 +97,35 @@ class TagView:
     virtual_network: tuple[IPv4Network, ...]
     #: Peer ranges left out because this VNet's link has allow_virtual_network_access off (PEER-06).
     access_disabled: tuple[IPv4Network, ...] = ()
-    #: Whether that exclusion rests on the one-sided case, which is UNCONFIRMED (section 13 item 2).
-    one_sided: bool = False
+    #: Ranges of peers whose two links disagree on allow_virtual_network_access (U-02).
+    one_sided: tuple[IPv4Network, ...] = ()
+    vnet: str | None = None
 
     def in_virtual_network(self, ip: IPv4Address | None) -> bool:
-        if ip is None:
+        if ip is None:  # an unknown public address: only a 0.0.0.0/0 UDR puts it in the tag
             return any(p.prefixlen == 0 for p in self.virtual_network)
         return any(ip in p for p in self.virtual_network)
 
     def in_internet(self, ip: IPv4Address | None) -> bool:
-        """NSG-09: public address space outside VirtualNetwork; private space is in neither tag."""
-        if ip is None:
-            return not self.in_virtual_network(None)
-        return ip.is_global and not self.in_virtual_network(ip)
+        """NSG-09: public address space (a fixed set, as the Network Watcher expansion shows)."""
+        return ip is None or is_public(ip)
+
+    def in_both(self, ip: IPv4Address | None) -> bool:
+        """In VirtualNetwork and in public space: where the docs conflict (TAG-OVERLAP)."""
+        return self.in_internet(ip) and self.in_virtual_network(ip)
+
+    def is_one_sided(self, ip: IPv4Address | None) -> bool:
+        return ip is not None and any(ip in p for p in self.one_sided)
 
     def expand(self, tag: ServiceTag) -> list[str]:
         if tag is ServiceTag.VIRTUAL_NETWORK:
             return [str(p) for p in self.virtual_network]
         if tag is ServiceTag.AZURE_LOAD_BALANCER:
             return [str(HOST_VIRTUAL_IP)]
-        return ["public address space outside VirtualNetwork"]
+        return [
+            "public address space (all but 10/8, 172.16/12, 192.168/16, 100.64/10 and "
+            "non-routable ranges)"
+        ]
 
 
 def _tag_view(
@@ -101,7 +136,7 @@ def _tag_view(
         return TagView((HOST_VIRTUAL_IP,))
     prefixes: list[IPv4Network] = list(vnet.address_space)
     excluded: list[IPv4Network] = []
-    one_sided = False
+    one_sided: list[IPv4Network] = []
     for link in topo.links_from(vnet_name):
         if not is_established(topo, link):
             continue
@@ -110,19 +145,11 @@ def _tag_view(
             prefixes += ranges
         else:
             excluded += ranges
-            reverse = topo.link(link.to_vnet, link.from_vnet)
-            one_sided = one_sided or bool(reverse and reverse.allow_virtual_network_access)
-    # Peers whose own link has access off: the working model of PEER-06 keeps them in our tag,
-    # which is the UNCONFIRMED one-sided case too.
-    for link in topo.links_from(vnet_name):
         reverse = topo.link(link.to_vnet, link.from_vnet)
-        if (
-            is_established(topo, link)
-            and link.allow_virtual_network_access
-            and reverse is not None
-            and not reverse.allow_virtual_network_access
+        if reverse is not None and (
+            reverse.allow_virtual_network_access != link.allow_virtual_network_access
         ):
-            one_sided = True
+            one_sided += ranges
     path = gateway_path(topo, vnet_name)
     if path is not None:  # NSG-08: on-premises spaces connected through the gateway
         for site_name in path.gateway.connections:
@@ -134,7 +161,7 @@ def _tag_view(
     table = topo.route_table(subnet.route_table) if subnet else None
     if table is not None:  # NSG-08 [OBS I-124192]: UDR prefixes of this subnet's table
         prefixes += [r.prefix for r in table.routes]
-    return TagView(tuple(dict.fromkeys(prefixes)), tuple(excluded), one_sided)
+    return TagView(tuple(dict.fromkeys(prefixes)), tuple(excluded), tuple(one_sided), vnet_name)
 
 
 def tag_view(
@@ -159,10 +186,48 @@ def _address_matches(
                 return True
             if item is ServiceTag.AZURE_LOAD_BALANCER and ip is not None and ip in HOST_VIRTUAL_IP:
                 return True
-        elif isinstance(item, AsgRef) and ip is not None:  # NSG-12: only member NICs match
-            if any(item.name in vm.asgs for vm in topo.vms_with_ip(ip)):
-                return True
+        elif (  # NSG-12: only member NICs match
+            isinstance(item, AsgRef)
+            and ip is not None
+            and any(item.name in vm.asgs for vm in topo.vms_with_ip(ip))
+        ):
+            return True
     return False
+
+
+def _field_notes(
+    items: tuple[AddressItem, ...], ip: IPv4Address | None, view: TagView, topo: Topology
+) -> set[str]:
+    """Assumptions a rule field's verdict on ``ip`` rests on (see assumptions.py)."""
+    notes: set[str] = set()
+    for item in items:
+        if isinstance(item, ServiceTag):
+            if is_shared(ip):
+                notes.add("U-09")
+            if item in (ServiceTag.INTERNET, ServiceTag.VIRTUAL_NETWORK) and view.in_both(ip):
+                notes.add("TAG-OVERLAP")
+            if item is ServiceTag.VIRTUAL_NETWORK and view.is_one_sided(ip):
+                notes.add("U-02")
+        elif (
+            isinstance(item, AsgRef)
+            and ip is not None
+            and any(vm.vnet != view.vnet and item.name in vm.asgs for vm in topo.vms_with_ip(ip))
+        ):
+            notes.add("ASG-PEER")
+    return notes
+
+
+def rule_notes(rule: SecurityRule, flow: Flow, view: TagView, topo: Topology) -> set[str]:
+    notes = _field_notes(rule.source, flow.src_ip, view, topo)
+    notes |= _field_notes(rule.destination, flow.dst_ip, view, topo)
+    limited = not all(r.is_all for r in (*rule.source_ports, *rule.destination_ports))
+    if (
+        flow.protocol is Protocol.ICMP
+        and limited
+        and rule.protocol in (Protocol.ANY, Protocol.ICMP)
+    ):
+        notes.add("ICMP-PORTS")
+    return notes
 
 
 def _ports_match(ranges, port: int) -> bool:
@@ -177,8 +242,13 @@ def rule_matches(rule: SecurityRule, flow: Flow, view: TagView, topo: Topology) 
         and _ports_match(rule.destination_ports, flow.dst_port)
     ):
         return False
-    if flow.protocol is Protocol.ICMP and rule.protocol is Protocol.ANY and not (
-        all(r.is_all for r in rule.source_ports) and all(r.is_all for r in rule.destination_ports)
+    if (
+        flow.protocol is Protocol.ICMP
+        and rule.protocol is Protocol.ANY
+        and not (
+            all(r.is_all for r in rule.source_ports)
+            and all(r.is_all for r in rule.destination_ports)
+        )
     ):
         return False  # ICMP has no ports: a rule limited to ports does not match it
     return _address_matches(rule.source, flow.src_ip, view, topo) and _address_matches(
@@ -187,7 +257,7 @@ def rule_matches(rule: SecurityRule, flow: Flow, view: TagView, topo: Topology) 
 
 
 def ordered_rules(nsg: Nsg, direction: Direction) -> tuple[SecurityRule, ...]:
-    """NSG-02/03: custom rules then defaults, lowest priority number first (listing order ignored)."""
+    """NSG-02/03: custom and default rules by priority number first; listing order ignored."""
     rules = [r for r in (*nsg.rules, *DEFAULT_RULES) if r.direction is direction]
     return tuple(sorted(rules, key=lambda r: (r.priority, r.default, r.name)))
 
@@ -201,6 +271,7 @@ class NsgVerdict:
     access: Access
     rule: SecurityRule
     considered: int  # how many rules were looked at, the deciding one included
+    assumptions: frozenset[str] = frozenset()
 
     @property
     def allowed(self) -> bool:
@@ -217,16 +288,21 @@ def evaluate_nsg(
     topo: Topology, nsg: Nsg, direction: Direction, flow: Flow, view: TagView
 ) -> NsgVerdict:
     rules = ordered_rules(nsg, direction)
+    notes: set[str] = set()
     for index, rule in enumerate(rules, start=1):
+        notes |= rule_notes(rule, flow, view, topo)
         if rule_matches(rule, flow, view, topo):
-            return NsgVerdict(nsg.name, direction, rule.access, rule, index)
+            return NsgVerdict(nsg.name, direction, rule.access, rule, index, frozenset(notes))
     raise AssertionError("the default Deny rule matches every flow")  # pragma: no cover
 
 
 def nic_nsgs(topo: Topology, vm: Vm, direction: Direction) -> list[tuple[str, Nsg]]:
     """NSG-05: inbound subnet then NIC; outbound NIC then subnet. Pairs of (association, NSG)."""
     subnet = topo.subnet(vm.vnet, vm.subnet)
-    pairs = [("Subnet", topo.nsg(subnet.nsg if subnet else None)), ("NetworkInterface", topo.nsg(vm.nsg))]
+    pairs = [
+        ("Subnet", topo.nsg(subnet.nsg if subnet else None)),
+        ("NetworkInterface", topo.nsg(vm.nsg)),
+    ]
     if direction is Direction.OUTBOUND:
         pairs.reverse()
     return [(kind, n) for kind, n in pairs if n is not None]
@@ -245,6 +321,13 @@ class NicVerdict:
     @property
     def allowed(self) -> bool:
         return all(v.allowed for v in self.verdicts)
+
+    @property
+    def assumptions(self) -> frozenset[str]:
+        notes: set[str] = set().union(*(v.assumptions for v in self.verdicts))
+        if self.one_sided_access:
+            notes.add("U-02")
+        return frozenset(notes)
 
     @property
     def deciding(self) -> NsgVerdict | None:
@@ -273,7 +356,8 @@ def evaluate_nic(topo: Topology, vm: Vm, direction: Direction, flow: Flow) -> Ni
         # PEER-06: would the flow pass if the peer were still in VirtualNetwork?
         relaxed = tag_view(topo, vm.vnet, vm.subnet, honour_access=False)
         if all(v.allowed for v in _run_nsgs(topo, vm, direction, flow, relaxed)):
-            result = NicVerdict(vm.name, direction, verdicts, True, view.one_sided)
+            one_sided = view.is_one_sided(flow.src_ip) or view.is_one_sided(flow.dst_ip)
+            result = NicVerdict(vm.name, direction, verdicts, True, one_sided)
     return result
 
 
@@ -308,15 +392,23 @@ class IpFlowResult:
     rule: str | None
     nsg: str | None
     nic: NicVerdict
+    assumptions: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, object]:
-        return {"access": self.access.title, "rule": self.rule, "nsg": self.nsg}
+        return {
+            "access": self.access.title,
+            "rule": self.rule,
+            "nsg": self.nsg,
+            "assumptions": describe(self.assumptions),
+        }
 
     def text_lines(self) -> list[str]:
         if self.nsg is None:
-            return [f"Access: {self.access.title}",
-                    f"No NSG is associated with {self.nic.vm}'s NIC or subnet: "
-                    "all traffic is allowed (NSG-05)."]
+            return [
+                f"Access: {self.access.title}",
+                f"No NSG is associated with {self.nic.vm}'s NIC or subnet: "
+                "all traffic is allowed (NSG-05).",
+            ]
         lines = [f"Access: {self.access.title}", f"Rule: {self.rule}", f"NSG: {self.nsg}"]
         lines += [f"  {v.describe()}" for v in self.nic.verdicts]
         return lines
@@ -347,7 +439,12 @@ def ip_flow(
     deciding = nic.deciding
     if deciding is None:
         return IpFlowResult(Access.ALLOW, None, None, nic)
-    return IpFlowResult(deciding.access, deciding.rule.qualified_name, deciding.nsg, nic)
+    notes = set(nic.assumptions)
+    if len(nic.verdicts) == 2 and nic.allowed:
+        notes.add("U-08")  # the contract names the last NSG's rule; Azure's choice is unconfirmed
+    return IpFlowResult(
+        deciding.access, deciding.rule.qualified_name, deciding.nsg, nic, frozenset(notes)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,12 +452,19 @@ class NsgEvalResult:
     verdict: NsgVerdict
 
     def to_dict(self) -> dict[str, object]:
-        return {"access": self.verdict.access.title, "rule": self.verdict.rule.qualified_name}
+        return {
+            "access": self.verdict.access.title,
+            "rule": self.verdict.rule.qualified_name,
+            "assumptions": describe(self.verdict.assumptions),
+        }
 
     def text_lines(self) -> list[str]:
         v = self.verdict
-        return [f"Access: {v.access.title}", f"Rule: {v.rule.qualified_name}",
-                f"Decided by rule {v.considered} in priority order (NSG-02)."]
+        return [
+            f"Access: {v.access.title}",
+            f"Rule: {v.rule.qualified_name}",
+            f"Decided by rule {v.considered} in priority order (NSG-02).",
+        ]
 
 
 def _associations(topo: Topology, nsg_name: str) -> list[tuple[str, str]]:
@@ -394,7 +498,9 @@ def nsg_eval(
     d = Direction(direction.lower())
     if vnet is not None:
         vnet_name, _, subnet_name = vnet.partition("/")
-        if topo.vnet(vnet_name) is None or (subnet_name and not topo.subnet(vnet_name, subnet_name)):
+        if topo.vnet(vnet_name) is None or (
+            subnet_name and not topo.subnet(vnet_name, subnet_name)
+        ):
             raise QueryError(f"--vnet {vnet!r} is not a VNet (or VNET/SUBNET) of this topology")
         views = [tag_view(topo, vnet_name, subnet_name or None)]
     else:
@@ -462,7 +568,9 @@ def effective_security_rules(topo: Topology, vm_name: str) -> tuple[EffectiveNsg
     """NW-04: one block per associated NSG (subnet first), default rules included in each."""
     vm = _vm(topo, vm_name)
     if not vm.running:
-        raise QueryError(f"{vm.name} is stopped; effective security rules need a running VM (NW-04)")
+        raise QueryError(
+            f"{vm.name} is stopped; effective security rules need a running VM (NW-04)"
+        )
     view = tag_view(topo, vm.vnet, vm.subnet)
     blocks = []
     for association, nsg in nic_nsgs(topo, vm, Direction.INBOUND):

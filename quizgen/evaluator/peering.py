@@ -15,7 +15,7 @@ from quizgen.model import Gateway, Peering, PeeringState, SyncLevel, Topology, V
 
 
 def link_state(topo: Topology, link: Peering) -> PeeringState:
-    """PEER-02/03: Disconnected when the file says so, else Connected iff the reverse link exists."""
+    """PEER-02/03: Disconnected when the file says so, else Connected iff the reverse exists."""
     if link.state is PeeringState.DISCONNECTED:
         return PeeringState.DISCONNECTED
     reverse = topo.link(link.to_vnet, link.from_vnet)
@@ -53,7 +53,7 @@ def _stale(topo: Topology, link: Peering | None) -> bool:
 
 
 def sync_level(topo: Topology, link: Peering) -> SyncLevel:
-    """ADDR-04 (EX-13): this link stale = LocalNotInSync; the reverse link stale = RemoteNotInSync."""
+    """ADDR-04 (EX-13): this link stale = LocalNotInSync; the reverse stale = RemoteNotInSync."""
     local = _stale(topo, link)
     remote = _stale(topo, topo.link(link.to_vnet, link.from_vnet))
     if local and remote:
@@ -168,15 +168,23 @@ def peering_views(topo: Topology) -> tuple[PeeringView, ...]:
     )
 
 
-def overlaps(a: tuple[IPv4Network, ...], b: tuple[IPv4Network, ...]) -> list[tuple[IPv4Network, IPv4Network]]:
+def overlaps(
+    a: tuple[IPv4Network, ...], b: tuple[IPv4Network, ...]
+) -> list[tuple[IPv4Network, IPv4Network]]:
     return [(x, y) for x in a for y in b if x.overlaps(y)]
 
 
 def peers_of(topo: Topology, vnet_name: str) -> list[str]:
-    """VNets that have any link with ``vnet_name`` in either direction (contracts: every link counts)."""
+    """VNets with a link to or from ``vnet_name`` (contracts.md: every existing link counts)."""
     names: list[str] = []
     for p in topo.peerings:
-        other = p.to_vnet if p.from_vnet == vnet_name else p.from_vnet if p.to_vnet == vnet_name else None
+        other = (
+            p.to_vnet
+            if p.from_vnet == vnet_name
+            else p.from_vnet
+            if p.to_vnet == vnet_name
+            else None
+        )
         if other is not None and other not in names:
             names.append(other)
     return names
@@ -217,13 +225,19 @@ class CanPeerResult:
 
     def text_lines(self) -> list[str]:
         if self.ok:
-            return [f"{self.a} and {self.b} can be peered: their address spaces do not overlap "
-                    "each other or any VNet already peered with either (ADDR-01, ADDR-02)."]
-        lines = [f"{self.a} and {self.b} cannot be peered: {self.reason} ({', '.join(self.rules)})."]
+            return [
+                f"{self.a} and {self.b} can be peered: their address spaces do not overlap "
+                "each other or any VNet already peered with either (ADDR-01, ADDR-02)."
+            ]
+        lines = [
+            f"{self.a} and {self.b} cannot be peered: {self.reason} ({', '.join(self.rules)})."
+        ]
         for c in self.conflicts:
             if c.already_peered_with:
-                lines.append(f"  {c.vnet} {c.prefix} overlaps {c.overlaps}, and {c.vnet} is already "
-                             f"peered with {c.already_peered_with}.")
+                lines.append(
+                    f"  {c.vnet} {c.prefix} overlaps {c.overlaps}, and {c.vnet} is already "
+                    f"peered with {c.already_peered_with}."
+                )
             else:
                 lines.append(f"  {c.vnet} {c.prefix} overlaps {c.overlaps}.")
         return lines
@@ -253,5 +267,7 @@ def can_peer(topo: Topology, a: str, b: str) -> CanPeerResult:
                 for x, y in overlaps(local.address_space, other.address_space)
             ]
     if indirect:
-        return CanPeerResult(a, b, False, "overlaps-already-peered-vnet", tuple(indirect), ("ADDR-02",))
+        return CanPeerResult(
+            a, b, False, "overlaps-already-peered-vnet", tuple(indirect), ("ADDR-02",)
+        )
     return CanPeerResult(a, b, True, None, (), ("ADDR-01", "ADDR-02"))

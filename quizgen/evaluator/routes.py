@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from quizgen.errors import QueryError
+from quizgen.evaluator.assumptions import describe
 from quizgen.evaluator.cache import memo
 from quizgen.evaluator.peering import gateway_path, is_established, peered_ranges
 from quizgen.model import (
@@ -159,7 +160,9 @@ def _gateway_routes(topo: Topology, vnet: VNet) -> list[EffectiveRoute]:
     return routes
 
 
-def _effective_routes(topo: Topology, vnet_name: str, subnet_name: str) -> tuple[EffectiveRoute, ...]:
+def _effective_routes(
+    topo: Topology, vnet_name: str, subnet_name: str
+) -> tuple[EffectiveRoute, ...]:
     vnet, subnet = resolve_subnet(topo, vnet_name, subnet_name)
     table = topo.route_table(subnet.route_table)
     user = [
@@ -190,28 +193,113 @@ def _effective_routes(topo: Topology, vnet_name: str, subnet_name: str) -> tuple
     for r in routes:
         if winners[r.prefix] is not r:
             r = EffectiveRoute(
-                r.prefix, r.next_hop_type, r.next_hop_ip, r.source, RouteState.INVALID,
-                r.name, r.route_table, r.via, (*r.rules, "RT-15"),
+                r.prefix,
+                r.next_hop_type,
+                r.next_hop_ip,
+                r.source,
+                RouteState.INVALID,
+                r.name,
+                r.route_table,
+                r.via,
+                (*r.rules, "RT-15"),
             )
         out.append(r)
     return tuple(out)
 
 
-def effective_routes(topo: Topology, vnet_name: str, subnet_name: str) -> tuple[EffectiveRoute, ...]:
+def effective_routes(
+    topo: Topology, vnet_name: str, subnet_name: str
+) -> tuple[EffectiveRoute, ...]:
     """Every route of the subnet, Active and Invalid, as Azure lists them (NW-03)."""
     return memo(topo, "routes", (vnet_name, subnet_name), _effective_routes)
 
 
-def select_route(
-    routes: tuple[EffectiveRoute, ...], dest: IPv4Address
-) -> EffectiveRoute | None:
-    """RT-12 longest prefix among Active routes, with RT-14: VNet and peering routes beat BGP."""
+def select_route(routes: tuple[EffectiveRoute, ...], dest: IPv4Address) -> EffectiveRoute | None:
+    """RT-12 longest prefix among Active routes, with RT-14: VNet and peering routes beat BGP.
+
+    The plain definition; ``RouteLookup`` gives the same answers faster.
+    """
     candidates = [r for r in routes if r.state is RouteState.ACTIVE and dest in r.prefix]
     if any(r.is_vnet_or_peering for r in candidates):
         candidates = [r for r in candidates if r.source is not RouteSource.GATEWAY]
     if not candidates:
         return None
     return max(candidates, key=lambda r: (r.prefix.prefixlen, _rank(r)))
+
+
+class RouteLookup:
+    """A subnet's Active routes indexed by prefix length, for ``select_route`` in O(33)."""
+
+    __slots__ = ("_answers", "_gateway", "_lengths", "_other")
+
+    def __init__(self, routes: tuple[EffectiveRoute, ...]) -> None:
+        # Per prefix length: network address (int) -> route. One Active route per prefix (RT-15).
+        self._other: dict[int, dict[int, EffectiveRoute]] = {}
+        self._gateway: dict[int, dict[int, EffectiveRoute]] = {}
+        for r in routes:
+            if r.state is RouteState.ACTIVE:
+                table = self._gateway if r.source is RouteSource.GATEWAY else self._other
+                table.setdefault(r.prefix.prefixlen, {})[int(r.prefix.network_address)] = r
+        self._lengths = sorted({*self._other, *self._gateway}, reverse=True)
+        self._answers: dict[IPv4Address, EffectiveRoute | None] = {}
+
+    def select(self, dest: IPv4Address) -> EffectiveRoute | None:
+        try:
+            return self._answers[dest]
+        except KeyError:
+            answer = self._answers[dest] = self._select(int(dest))
+            return answer
+
+    def _select(self, ip: int) -> EffectiveRoute | None:
+        best_other = best_gateway = None
+        shadowed = False  # RT-14: a VNet or peering route covers the destination
+        for length in self._lengths:
+            mask = (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF
+            key = ip & mask
+            other = self._other.get(length, {}).get(key)
+            if other is not None:
+                best_other = best_other or other
+                shadowed = shadowed or other.is_vnet_or_peering
+            if best_gateway is None:
+                best_gateway = self._gateway.get(length, {}).get(key)
+        if best_gateway is None or shadowed:
+            return best_other
+        if best_other is None or best_gateway.prefix.prefixlen > best_other.prefix.prefixlen:
+            return best_gateway
+        return best_other
+
+
+def route_lookup(topo: Topology, vnet_name: str, subnet_name: str) -> RouteLookup:
+    return memo(
+        topo,
+        "lookup",
+        (vnet_name, subnet_name),
+        lambda t, v, s: RouteLookup(effective_routes(t, v, s)),
+    )
+
+
+def route_assumptions(
+    topo: Topology, vnet_name: str, subnet_name: str, route: EffectiveRoute, dest: IPv4Address
+) -> set[str]:
+    """What the choice of ``route`` for ``dest`` rests on beyond the confirmed rules."""
+    notes: set[str] = set()
+    if route.source is RouteSource.GATEWAY:
+        notes.add("U-05")  # the next hop IP shown for gateway routes
+    # A reserved None route beating a less specific gateway route (e.g. BGP 0/0): U-06.
+    if (
+        route.next_hop_type is NextHopType.NONE
+        and route.source is RouteSource.DEFAULT
+        and any(
+            r.source is RouteSource.GATEWAY and r.state is RouteState.ACTIVE and dest in r.prefix
+            for r in effective_routes(topo, vnet_name, subnet_name)
+        )
+    ):
+        notes.add("U-06")
+    if route.source is RouteSource.USER and route.next_hop_type is NextHopType.VNET_LOCAL:
+        vnet = topo.vnet(vnet_name)
+        if vnet is not None and not any(route.prefix.subnet_of(p) for p in vnet.address_space):
+            notes.add("VNETLOCAL-OUTSIDE")
+    return notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,12 +310,14 @@ class NextHopResult:
     next_hop_ip: IPv4Address | None
     route_table: str  # the table's name when a UDR won, else "System Route"
     route: EffectiveRoute | None
+    assumptions: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, object]:
         return {
             "next_hop_type": self.next_hop_type.value,
             "next_hop_ip": None if self.next_hop_ip is None else str(self.next_hop_ip),
             "route_table": self.route_table,
+            "assumptions": describe(self.assumptions),
         }
 
     def text_lines(self) -> list[str]:
@@ -241,8 +331,11 @@ class NextHopResult:
 
 
 def next_hop(topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address) -> NextHopResult:
-    route = select_route(effective_routes(topo, vnet_name, subnet_name), dest)
+    route = route_lookup(topo, vnet_name, subnet_name).select(dest)
     if route is None:
         return NextHopResult(NextHopType.NONE, None, SYSTEM_ROUTE, None)
     table = route.route_table if route.source is RouteSource.USER else None
-    return NextHopResult(route.next_hop_type, route.next_hop_ip, table or SYSTEM_ROUTE, route)
+    notes = frozenset(route_assumptions(topo, vnet_name, subnet_name, route, dest))
+    return NextHopResult(
+        route.next_hop_type, route.next_hop_ip, table or SYSTEM_ROUTE, route, notes
+    )

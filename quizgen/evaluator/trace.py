@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address
 
 from quizgen.errors import QueryError
+from quizgen.evaluator.addresses import PLATFORM, is_public
+from quizgen.evaluator.assumptions import ASSUMPTIONS, describe, ordered
 from quizgen.evaluator.nsg import Flow, NicVerdict, evaluate_nic
 from quizgen.evaluator.peering import (
     Transit,
@@ -27,7 +29,7 @@ from quizgen.evaluator.peering import (
     peers_of,
     transit,
 )
-from quizgen.evaluator.routes import EffectiveRoute, effective_routes, select_route
+from quizgen.evaluator.routes import EffectiveRoute, route_lookup
 from quizgen.model import (
     GATEWAY_SUBNET,
     Direction,
@@ -38,8 +40,8 @@ from quizgen.model import (
     Protocol,
     RouteSource,
     Topology,
-    VNet,
     Vm,
+    VNet,
 )
 
 
@@ -70,6 +72,8 @@ class Reason(StrEnum):
     NO_HOST = "no-host"
     NEXT_HOP_UNREACHABLE = "next-hop-unreachable"
     ASYMMETRIC_ROUTING = "asymmetric-routing"
+    PUBLIC_IP_CLOSED = "public-ip-closed"
+    GATEWAY_NOT_WORKING = "gateway-not-working"
 
 
 REASON_TEXT: dict[Reason, str] = {
@@ -81,7 +85,8 @@ REASON_TEXT: dict[Reason, str] = {
     "(PEER-02, PEER-03)",
     Reason.VNET_ACCESS_DISABLED: "denied because allow_virtual_network_access=false took the peer "
     "out of the VirtualNetwork tag (PEER-06)",
-    Reason.FORWARDED_TRAFFIC_NOT_ALLOWED: "forwarded traffic refused by the receiving link (PEER-07)",
+    Reason.FORWARDED_TRAFFIC_NOT_ALLOWED: "forwarded traffic refused by the receiving link "
+    "(PEER-07)",
     Reason.IP_FORWARDING_DISABLED: "the next-hop NVA's NIC has IP forwarding off (NVA-01)",
     Reason.APPLIANCE_NOT_FORWARDING: "the next-hop VM does not forward in its OS (NVA-02)",
     Reason.NSG_DENY_OUTBOUND: "an outbound NSG rule denies it; the answer names the NSG and rule",
@@ -105,6 +110,11 @@ REASON_TEXT: dict[Reason, str] = {
     "same or a directly peered VNet (RT-09)",
     Reason.ASYMMETRIC_ROUTING: "extension: the reply to an Internet client leaves by another path "
     "than the request came in (RT-17), so the connection fails",
+    Reason.PUBLIC_IP_CLOSED: "extension: inbound Internet traffic to a Standard public IP with no "
+    "NSG on the NIC or subnet; Standard public IPs are closed to inbound traffic until an NSG "
+    "allows it (docs: public IP addresses; Basic SKU retired 2025-09-30)",
+    Reason.GATEWAY_NOT_WORKING: "extension: the gateway cannot work: no GatewaySubnet, or its "
+    "route table disables propagation or holds 0.0.0.0/0 (GW-02, RT-19)",
 }
 
 _TRANSIT_REASON = {
@@ -115,24 +125,6 @@ _TRANSIT_REASON = {
     Transit.MULTIPLE_REMOTE_GATEWAYS: Reason.MULTIPLE_REMOTE_GATEWAYS,
     Transit.BASIC_SKU: Reason.BASIC_SKU_NO_TRANSIT,
     Transit.REMOTE_GATEWAY_MISSING: Reason.GATEWAY_TRANSIT_NOT_ENABLED,
-}
-
-#: UNCONFIRMED items of azure-rules.md section 13 (and rules marked UNCONFIRMED) an answer used.
-ASSUMPTIONS = {
-    "U-01": "allow_forwarded_traffic is enforced on the receiving link (PEER-07; section 13 item 1)",
-    "U-02": "allow_virtual_network_access off on one link only: which side's VirtualNetwork tag "
-    "changes (PEER-06; section 13 item 2)",
-    "U-04": "the hub gateway advertises a spoke's ranges to on-premises only when the spoke uses "
-    "remote gateways (GW-05 item 6; section 13 item 4)",
-    "U-07": "a UDR to VirtualNetworkGateway in a VNet with no VPN gateway path drops the packet "
-    "(RT-10; section 13 item 7)",
-    "U-09": "the Internet tag's treatment of 100.64.0.0/10 (NSG-09; section 13 item 9)",
-    "U-15": "a VM without a public IP reaches the Internet through default outbound access "
-    "(section 13 item 15)",
-    "ADDR-05": "a range added to a peered VNet is unreachable from the peer until the peer's link "
-    "is synced (ADDR-05 is DERIVED and UNCONFIRMED)",
-    "FORCED-TUNNEL": "forced-tunnelled traffic leaves Azure through the VPN gateway; what "
-    "on-premises does with it is outside the model (RT-10)",
 }
 
 
@@ -222,7 +214,7 @@ class ReachResult:
             "explanation": list(self.explanation),
             "also_failing": [r.value for r in self.also],
             "rules": list(self.rules),
-            "assumptions": [{"id": a, "text": ASSUMPTIONS[a]} for a in self.assumptions],
+            "assumptions": describe(frozenset(self.assumptions)),
             "asymmetric": self.asymmetric,
         }
 
@@ -254,6 +246,9 @@ class _Walk:
     assumptions: set[str] = field(default_factory=set)
     appliances: list[str] = field(default_factory=list)  # NVAs and gateways crossed, in order
     arrived: Endpoint | None = None
+    exit_gateway: str | None = None  # the VNet whose gateway took the packet to on-premises
+    via_public: bool = False  # the request went out to the Internet and in through a public IP
+    crossed: list[Peering] = field(default_factory=list)  # peering links crossed
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -272,41 +267,57 @@ class _Walk:
     def nsgs(self, vm: Vm, direction: Direction) -> None:
         step = Step.NSG_INBOUND if direction is Direction.INBOUND else Step.NSG_OUTBOUND
         if vm.name in self.skip_nsg:
-            self.ok(step, vm.name, f"The reply belongs to a flow {vm.name}'s NSGs already allowed; "
-                    "NSGs are stateful, so no rule is needed for it.", ("NSG-06",))
+            self.ok(
+                step,
+                vm.name,
+                f"The reply belongs to a flow {vm.name}'s NSGs already allowed; "
+                "NSGs are stateful, so no rule is needed for it.",
+                ("NSG-06",),
+            )
             return
-        if self.flow.dst_ip is not None and self.flow.dst_ip in _SHARED or (
-            self.flow.src_ip is not None and self.flow.src_ip in _SHARED
-        ):
-            self.assumptions.add("U-09")
         verdict = evaluate_nic(self.topo, vm, direction, self.flow)
+        self.assumptions |= verdict.assumptions
         self._record_nsgs(vm, direction, step, verdict)
 
     def _record_nsgs(self, vm: Vm, direction: Direction, step: Step, nic: NicVerdict) -> None:
         order = "subnet then NIC" if direction is Direction.INBOUND else "NIC then subnet"
         if not nic.verdicts:
-            self.ok(step, vm.name, f"Neither {vm.name}'s NIC nor its subnet has an NSG, so "
-                    f"{direction.value} traffic is allowed.", ("NSG-05",))
+            self.ok(
+                step,
+                vm.name,
+                f"Neither {vm.name}'s NIC nor its subnet has an NSG, so "
+                f"{direction.value} traffic is allowed.",
+                ("NSG-05",),
+            )
             return
         deciding = nic.deciding
         assert deciding is not None
         rule = f"{deciding.nsg}/{deciding.rule.qualified_name}"
         evaluated = ", then ".join(v.describe() for v in nic.verdicts)
         if nic.allowed:
-            self.ok(step, vm.name, f"{direction.title} NSGs at {vm.name} ({order}): {evaluated}.",
-                    ("NSG-02", "NSG-05"), rule)
+            self.ok(
+                step,
+                vm.name,
+                f"{direction.title} NSGs at {vm.name} ({order}): {evaluated}.",
+                ("NSG-02", "NSG-05"),
+                rule,
+            )
             return
         if nic.access_disabled_cause:
             if nic.one_sided_access:
                 self.assumptions.add("U-02")
             reason = Reason.VNET_ACCESS_DISABLED
-            text = (f"{evaluated}: with allow_virtual_network_access off on the peering, the peer's "
-                    "ranges are no longer in the VirtualNetwork tag, so AllowVnet rules do not "
-                    "match.")
+            text = (
+                f"{evaluated}: with allow_virtual_network_access off on the peering, the peer's "
+                "ranges are no longer in the VirtualNetwork tag, so AllowVnet rules do not "
+                "match."
+            )
             rules = ("PEER-06", "NSG-08", "NSG-02")
         else:
-            reason = Reason.NSG_DENY_INBOUND if direction is Direction.INBOUND else (
-                Reason.NSG_DENY_OUTBOUND
+            reason = (
+                Reason.NSG_DENY_INBOUND
+                if direction is Direction.INBOUND
+                else (Reason.NSG_DENY_OUTBOUND)
             )
             skipped = len(nic.verdicts) == 1 and len(_present_nsgs(self.topo, vm)) == 2
             later = " The other NSG is never consulted." if skipped else ""
@@ -318,8 +329,12 @@ class _Walk:
 
     def send_from_vm(self, vm: Vm, dest: Endpoint) -> None:
         if not vm.running:
-            self.fail(Step.SOURCE, vm.name, Reason.SOURCE_VM_STOPPED,
-                      f"{vm.name} is stopped, so it sends nothing.")
+            self.fail(
+                Step.SOURCE,
+                vm.name,
+                Reason.SOURCE_VM_STOPPED,
+                f"{vm.name} is stopped, so it sends nothing.",
+            )
             return
         self.ok(Step.SOURCE, vm.name, f"{vm.name} ({vm.ip}) sends to {dest.label}.")
         self.nsgs(vm, Direction.OUTBOUND)
@@ -332,11 +347,11 @@ class _Walk:
         vnet = topo.vnet(vnet_name)
         assert vnet is not None
         at = f"{vnet_name}/{subnet_name}"
-        routes = effective_routes(topo, vnet_name, subnet_name)
-        route = select_route(routes, dest.ip)
+        route = route_lookup(topo, vnet_name, subnet_name).select(dest.ip)
         if route is None:
-            self.fail(Step.ROUTE, at, Reason.NO_ROUTE, f"No route in {at} covers {dest.ip}.",
-                      ("RT-12",))
+            self.fail(
+                Step.ROUTE, at, Reason.NO_ROUTE, f"No route in {at} covers {dest.ip}.", ("RT-12",)
+            )
             return
         text = f"Route {route.describe()} is chosen for {dest.ip} (longest prefix match)."
         rules = ("RT-12", "RT-13", *route.rules)
@@ -345,9 +360,14 @@ class _Walk:
         hop = route.next_hop_type
         if hop is NextHopType.NONE:
             if route.source is RouteSource.USER:
-                self.fail(Step.ROUTE, at, Reason.ROUTE_NONE,
-                          f"{text} A user-defined route with next hop None drops the packet.",
-                          rules, decided)
+                self.fail(
+                    Step.ROUTE,
+                    at,
+                    Reason.ROUTE_NONE,
+                    f"{text} A user-defined route with next hop None drops the packet.",
+                    rules,
+                    decided,
+                )
             else:
                 self._diagnose_drop(vnet, subnet_name, dest, text, rules, decided)
             return
@@ -365,13 +385,18 @@ class _Walk:
         elif hop is NextHopType.VIRTUAL_NETWORK_GATEWAY:
             self._to_gateway(vnet, subnet_name, route, dest, visited)
         elif hop is NextHopType.INTERNET:
-            self._to_internet(at, dest)
+            self._to_internet(at, dest, vnet, subnet_name)
 
     def _arrive_in(self, vnet: VNet, dest: Endpoint) -> None:
         target = self.topo.vm_at(vnet.name, dest.ip)
         if target is None:
-            self.fail(Step.DELIVER, vnet.name, Reason.NO_HOST,
-                      f"No VM in {vnet.name} has the address {dest.ip}.", ("RT-03",))
+            self.fail(
+                Step.DELIVER,
+                vnet.name,
+                Reason.NO_HOST,
+                f"No VM in {vnet.name} has the address {dest.ip}.",
+                ("RT-03",),
+            )
             return
         self.deliver(target)
 
@@ -381,8 +406,12 @@ class _Walk:
             self.arrived = Endpoint("vm", target.ip, target)
             return
         if not target.running:
-            self.fail(Step.DELIVER, target.name, Reason.DESTINATION_VM_STOPPED,
-                      f"{target.name} is stopped, so nothing answers.")
+            self.fail(
+                Step.DELIVER,
+                target.name,
+                Reason.DESTINATION_VM_STOPPED,
+                f"{target.name} is stopped, so nothing answers.",
+            )
         self.nsgs(target, Direction.INBOUND)
         if target.running:
             self.ok(Step.DELIVER, target.name, f"The packet reaches {target.name} ({target.ip}).")
@@ -391,34 +420,60 @@ class _Walk:
     def _cross_peering(self, link: Peering, dst_ip: IPv4Address, forwarded: bool) -> None:
         """PEER-02 (Connected, guaranteed by the route's existence) and PEER-07 when forwarded."""
         topo = self.topo
+        self.crossed.append(link)
         kind = "global " if _is_global(topo, link) else ""
-        text = f"The packet crosses the {kind}peering {link.name} ({link.from_vnet} -> {link.to_vnet}), "
+        ends = f"{link.from_vnet} -> {link.to_vnet}"
+        text = f"The packet crosses the {kind}peering {link.name} ({ends}), "
         text += "which is Connected on both sides."
         src = self.flow.src_ip
         local = topo.vnet(link.from_vnet)
         if forwarded and (src is None or local is None or not local.contains(src)):
             reverse = topo.link(link.to_vnet, link.from_vnet)
             assert reverse is not None
-            self.assumptions.add("U-01")
+            if not (reverse.allow_forwarded_traffic and link.allow_forwarded_traffic):
+                # PEER-07's enforcement, and which link it reads (docs vs REST wording), are
+                # UNCONFIRMED; with the flag on both links the answer holds either way.
+                self.assumptions.add("U-01")
             if not reverse.allow_forwarded_traffic:
-                self.fail(Step.PEERING, reverse.name, Reason.FORWARDED_TRAFFIC_NOT_ALLOWED,
-                          f"The packet was forwarded by an appliance in {link.from_vnet}, but "
-                          f"{reverse.name} ({link.to_vnet}'s link) has allow_forwarded_traffic "
-                          "off, so the forwarded traffic is refused.", ("PEER-07",),
-                          f"{reverse.name}.allow_forwarded_traffic")
+                self.fail(
+                    Step.PEERING,
+                    reverse.name,
+                    Reason.FORWARDED_TRAFFIC_NOT_ALLOWED,
+                    f"The packet was forwarded by an appliance in {link.from_vnet}, but "
+                    f"{reverse.name} ({link.to_vnet}'s link) has allow_forwarded_traffic "
+                    "off, so the forwarded traffic is refused.",
+                    ("PEER-07",),
+                    f"{reverse.name}.allow_forwarded_traffic",
+                )
                 return
             text += f" {reverse.name} allows forwarded traffic."
-        self.ok(Step.PEERING, link.name, text, ("PEER-02", "RT-05", "PEER-07") if forwarded else (
-            "PEER-02", "RT-05"))
+        self.ok(
+            Step.PEERING,
+            link.name,
+            text,
+            ("PEER-02", "RT-05", "PEER-07") if forwarded else ("PEER-02", "RT-05"),
+        )
 
-    def _to_appliance(self, vnet: VNet, subnet_name: str, route: EffectiveRoute, dest: Endpoint,
-                      forwarded: bool, visited: set[str]) -> None:
+    def _to_appliance(
+        self,
+        vnet: VNet,
+        subnet_name: str,
+        route: EffectiveRoute,
+        dest: Endpoint,
+        forwarded: bool,
+        visited: set[str],
+    ) -> None:
         topo = self.topo
         nva_ip = route.next_hop_ip
         at = f"{vnet.name}/{subnet_name}"
         if nva_ip is None:
-            self.fail(Step.APPLIANCE, at, Reason.NEXT_HOP_UNREACHABLE,
-                      "The VirtualAppliance route has no next hop IP.", ("RT-08",))
+            self.fail(
+                Step.APPLIANCE,
+                at,
+                Reason.NEXT_HOP_UNREACHABLE,
+                "The VirtualAppliance route has no next hop IP.",
+                ("RT-08",),
+            )
             return
         # RT-09: the appliance must sit in this VNet or a directly peered one; Azure hands the
         # packet to that NIC directly, whatever the routes say about the appliance's own address.
@@ -433,84 +488,179 @@ class _Walk:
                         self._cross_peering(link, nva_ip, forwarded)
                         break
         if nva is None:
-            self.fail(Step.APPLIANCE, str(nva_ip), Reason.NEXT_HOP_UNREACHABLE,
-                      f"The next hop {nva_ip} is not the NIC of a VM in {vnet.name} or in a VNet "
-                      "directly peered with it, so the packet cannot be handed to it.", ("RT-09",))
+            self.fail(
+                Step.APPLIANCE,
+                str(nva_ip),
+                Reason.NEXT_HOP_UNREACHABLE,
+                f"The next hop {nva_ip} is not the NIC of a VM in {vnet.name} or in a VNet "
+                "directly peered with it, so the packet cannot be handed to it.",
+                ("RT-09",),
+            )
             return
         if nva.ip == dest.ip:  # the packet is addressed to the appliance itself
             self.deliver(nva)
             return
         if nva.name in visited:
-            self.fail(Step.APPLIANCE, nva.name, Reason.ROUTING_LOOP,
-                      f"The packet comes back to {nva.name}: the routes form a loop.", ("RT-09",))
+            self.fail(
+                Step.APPLIANCE,
+                nva.name,
+                Reason.ROUTING_LOOP,
+                f"The packet comes back to {nva.name}: the routes form a loop.",
+                ("RT-09",),
+            )
             return
         visited = visited | {nva.name}
         self.appliances.append(nva.name)
         if not nva.running:
-            self.fail(Step.APPLIANCE, nva.name, Reason.NEXT_HOP_VM_STOPPED,
-                      f"The next hop {nva.name} ({nva_ip}) is stopped, so it forwards nothing.",
-                      ("RT-09",))
+            self.fail(
+                Step.APPLIANCE,
+                nva.name,
+                Reason.NEXT_HOP_VM_STOPPED,
+                f"The next hop {nva.name} ({nva_ip}) is stopped, so it forwards nothing.",
+                ("RT-09",),
+            )
             return
-        self.nsgs(nva, Direction.INBOUND)
         if not nva.ip_forwarding:
-            self.fail(Step.APPLIANCE, nva.name, Reason.IP_FORWARDING_DISABLED,
-                      f"{nva.name}'s NIC has IP forwarding off, so Azure drops a packet addressed "
-                      f"to {dest.ip} at it.", ("NVA-01",), f"{nva.name}.ip_forwarding")
+            self.fail(
+                Step.APPLIANCE,
+                nva.name,
+                Reason.IP_FORWARDING_DISABLED,
+                f"{nva.name}'s NIC has IP forwarding off, so Azure drops a packet addressed "
+                f"to {dest.ip} at it.",
+                ("NVA-01",),
+                f"{nva.name}.ip_forwarding",
+            )
         if not nva.appliance:
-            self.fail(Step.APPLIANCE, nva.name, Reason.APPLIANCE_NOT_FORWARDING,
-                      f"{nva.name}'s operating system does not forward packets, so it drops them "
-                      "(next hop still shows VirtualAppliance).", ("NVA-02", "NW-02"),
-                      f"{nva.name}.appliance")
+            self.fail(
+                Step.APPLIANCE,
+                nva.name,
+                Reason.APPLIANCE_NOT_FORWARDING,
+                f"{nva.name}'s operating system does not forward packets, so it drops them "
+                "(next hop still shows VirtualAppliance).",
+                ("NVA-02", "NW-02"),
+                f"{nva.name}.appliance",
+            )
         if nva.ip_forwarding and nva.appliance:
-            self.ok(Step.APPLIANCE, nva.name, f"{nva.name} ({nva_ip}) forwards the packet: IP "
-                    "forwarding is on for its NIC and in its OS.", ("NVA-01", "NVA-02"))
+            self.ok(
+                Step.APPLIANCE,
+                nva.name,
+                f"{nva.name} ({nva_ip}) forwards the packet: IP "
+                "forwarding is on for its NIC and in its OS.",
+                ("NVA-01", "NVA-02"),
+            )
+        self.nsgs(nva, Direction.INBOUND)
         self.nsgs(nva, Direction.OUTBOUND)
         self.route_from(nva.vnet, nva.subnet, dest, forwarded=True, visited=visited)
 
-    def _to_gateway(self, vnet: VNet, subnet_name: str, route: EffectiveRoute, dest: Endpoint,
-                    visited: set[str]) -> None:
+    def _to_gateway(
+        self, vnet: VNet, subnet_name: str, route: EffectiveRoute, dest: Endpoint, visited: set[str]
+    ) -> None:
         topo = self.topo
         path = gateway_path(topo, vnet.name)
         if path is None:
             self.assumptions.add("U-07")
-            self.fail(Step.GATEWAY, vnet.name, Reason.NO_ROUTE,
-                      f"{vnet.name} has no VPN gateway of its own or through gateway transit, so "
-                      "the route to VirtualNetworkGateway leads nowhere.", ("RT-10",))
+            self.fail(
+                Step.GATEWAY,
+                vnet.name,
+                Reason.NO_ROUTE,
+                f"{vnet.name} has no VPN gateway of its own or through gateway transit, so "
+                "the route to VirtualNetworkGateway leads nowhere.",
+                ("RT-10",),
+            )
             return
         gw = path.gateway
+        if not self.gateway_works(path.vnet):
+            return
         if route.source is RouteSource.USER and gw.type is GatewayType.EXPRESSROUTE:
-            self.fail(Step.GATEWAY, gw.name, Reason.NO_ROUTE,
-                      f"{gw.name} is an ExpressRoute gateway, which cannot be the target of a "
-                      "user-defined route.", ("RT-10", "GW-08"))
+            self.fail(
+                Step.GATEWAY,
+                gw.name,
+                Reason.NO_ROUTE,
+                f"{gw.name} is an ExpressRoute gateway, which cannot be the target of a "
+                "user-defined route.",
+                ("RT-10", "GW-08"),
+            )
             return
         via = f" through gateway transit over {path.via.name}" if path.via else ""
-        site = next((topo.site(s) for s in gw.connections
-                     if topo.site(s) and topo.site(s).contains(dest.ip)), None)
+        site = next(
+            (
+                topo.site(s)
+                for s in gw.connections
+                if topo.site(s) and topo.site(s).contains(dest.ip)
+            ),
+            None,
+        )
         if site is not None:
-            self.ok(Step.GATEWAY, gw.name, f"The packet goes to {gw.name} in {path.vnet.name}"
-                    f"{via}, which connects {site.name}.", path.rules)
+            self.ok(
+                Step.GATEWAY,
+                gw.name,
+                f"The packet goes to {gw.name} in {path.vnet.name}"
+                f"{via}, which connects {site.name}.",
+                path.rules,
+            )
             self._reach_onprem(gw.name, path.vnet, site, dest)
             return
         if gw.name in visited:
-            self.fail(Step.GATEWAY, gw.name, Reason.ROUTING_LOOP,
-                      f"The packet comes back to {gw.name}: the routes form a loop.", ("RT-10",))
+            self.fail(
+                Step.GATEWAY,
+                gw.name,
+                Reason.ROUTING_LOOP,
+                f"The packet comes back to {gw.name}: the routes form a loop.",
+                ("RT-10",),
+            )
             return
-        if path.vnet.subnet(GATEWAY_SUBNET) is None:
-            self.fail(Step.GATEWAY, gw.name, Reason.NO_ROUTE,
-                      f"{path.vnet.name} has no GatewaySubnet, so {gw.name} cannot work.",
-                      ("GW-02",))
-            return
-        if dest.ip.is_global and topo.vnets_containing(dest.ip) == ():
+        if is_public(dest.ip) and not topo.vnets_containing(dest.ip):
             self.assumptions.add("FORCED-TUNNEL")
-            self.ok(Step.GATEWAY, gw.name, f"The packet is forced-tunnelled to {gw.name}{via} and "
-                    "leaves Azure towards on-premises.", ("RT-10", "RT-17"))
+            self.ok(
+                Step.GATEWAY,
+                gw.name,
+                f"The packet is forced-tunnelled to {gw.name}{via} and "
+                "leaves Azure towards on-premises.",
+                ("RT-10", "RT-17"),
+            )
             self.arrived = dest
             return
-        self.ok(Step.GATEWAY, gw.name, f"{gw.name} in {path.vnet.name}{via} receives the packet "
-                "and routes it on with the routes of GatewaySubnet.", ("RT-10", "GW-07"))
+        self.ok(
+            Step.GATEWAY,
+            gw.name,
+            f"{gw.name} in {path.vnet.name}{via} receives the packet "
+            "and routes it on with the routes of GatewaySubnet.",
+            ("RT-10", "GW-07"),
+        )
         self.appliances.append(gw.name)
-        self.route_from(path.vnet.name, GATEWAY_SUBNET, dest, forwarded=False,
-                        visited=visited | {gw.name})
+        self.route_from(
+            path.vnet.name, GATEWAY_SUBNET, dest, forwarded=False, visited=visited | {gw.name}
+        )
+
+    def gateway_works(self, hub: VNet) -> bool:
+        """GW-02, RT-19: a gateway needs a GatewaySubnet whose table keeps propagation on and
+        holds no 0.0.0.0/0 route; otherwise it does not work and the packet stops here."""
+        gw = hub.gateway
+        assert gw is not None
+        gateway_subnet = hub.subnet(GATEWAY_SUBNET)
+        table = self.topo.route_table(gateway_subnet.route_table if gateway_subnet else None)
+        if gateway_subnet is None:
+            why, rules = f"{hub.name} has no subnet named GatewaySubnet", ("GW-02",)
+        elif table is not None and not table.propagate_gateway_routes:
+            why, rules = (
+                f"route table {table.name} on GatewaySubnet disables gateway route propagation",
+                ("RT-19",),
+            )
+        elif table is not None and any(r.prefix.prefixlen == 0 for r in table.routes):
+            why, rules = (
+                f"route table {table.name} on GatewaySubnet holds a 0.0.0.0/0 route",
+                ("RT-19",),
+            )
+        else:
+            return True
+        self.fail(
+            Step.GATEWAY,
+            gw.name,
+            Reason.GATEWAY_NOT_WORKING,
+            f"{gw.name} cannot work: {why}.",
+            rules,
+        )
+        return False
 
     def _reach_onprem(self, gw_name: str, hub: VNet, site: OnPremSite, dest: Endpoint) -> None:
         """GW-05 item 6: on-premises must know the way back to the source (the model's reading)."""
@@ -518,49 +668,122 @@ class _Walk:
         if self.leg == "request" and src is not None and not _advertised(self.topo, hub, src):
             self.assumptions.add("U-04")
             spoke = next((v for v in self.topo.vnets_containing(src)), None)
-            reason = Reason.GATEWAY_TRANSIT_NOT_ENABLED if spoke is not None and spoke.name in \
-                peers_of(self.topo, hub.name) else Reason.NO_ROUTE
-            self.fail(Step.ONPREM, site.name, reason,
-                      f"{gw_name} does not advertise {src} to {site.name}, so the reply has no way "
-                      "back.", ("GW-05",))
+            reason = (
+                Reason.GATEWAY_TRANSIT_NOT_ENABLED
+                if spoke is not None and spoke.name in peers_of(self.topo, hub.name)
+                else Reason.NO_ROUTE
+            )
+            self.fail(
+                Step.ONPREM,
+                site.name,
+                reason,
+                f"{gw_name} does not advertise {src} to {site.name}, so the reply has no way back.",
+                ("GW-05",),
+            )
             return
-        self.ok(Step.ONPREM, site.name, f"The packet leaves Azure through {gw_name} and reaches "
-                f"{site.name} ({dest.ip}).", ("GW-05", "RT-06"))
+        self.ok(
+            Step.ONPREM,
+            site.name,
+            f"The packet leaves Azure through {gw_name} and reaches {site.name} ({dest.ip}).",
+            ("GW-05", "RT-06"),
+        )
         self.arrived = dest
+        self.exit_gateway = hub.name
 
-    def _to_internet(self, at: str, dest: Endpoint) -> None:
+    def _to_internet(self, at: str, dest: Endpoint, vnet: VNet, subnet_name: str) -> None:
         topo = self.topo
-        if not dest.ip.is_global:
-            self.fail(Step.INTERNET, at, Reason.NO_ROUTE,
-                      f"{dest.ip} is a private address, so sending it to the Internet loses it.",
-                      ("RT-03",))
+        if not is_public(dest.ip):
+            self.fail(
+                Step.INTERNET,
+                at,
+                Reason.NO_ROUTE,
+                f"{dest.ip} is not a public address, so sending it to the Internet loses it.",
+                ("RT-03",),
+            )
             return
-        if self.leg == "request" and (src_vm := _vm_by_ip(topo, self.flow.src_ip)) is not None \
-                and src_vm.public_ip is None:
-            self.assumptions.add("U-15")
+        owned = [v for v in topo.vnets_containing(dest.ip) if v.name != vnet.name]
+        if owned or topo.sites_containing(dest.ip):
+            # A VNet or site in public address space is not reached through the Internet route:
+            # the Internet delivers to whoever owns that public range.
+            text = (
+                f"Route 0.0.0.0/0 -> Internet is chosen for {dest.ip}, which hands it to the "
+                "public owner of that address, not to the network of this topology."
+            )
+            self._diagnose_drop(
+                vnet, subnet_name, dest, text, ("RT-03", "RT-12"), "0.0.0.0/0 Internet", ""
+            )
+            return
+        if self.leg == "request":
+            src_vm = _vm_by_ip(topo, self.flow.src_ip)
+            if src_vm is not None and src_vm.public_ip is None:
+                self.assumptions.add("U-15")
+            if self.flow.protocol is Protocol.TCP and self.flow.dst_port == 25:
+                self.assumptions.add("SMTP")
         target = next(iter(topo.vms_with_public_ip(dest.ip)), None)
         if target is None:
-            self.ok(Step.INTERNET, at, f"The packet leaves Azure for the Internet address {dest.ip} "
-                    "(what happens beyond Azure is outside the model).", ("RT-03", "RT-17"))
+            self.ok(
+                Step.INTERNET,
+                at,
+                f"The packet leaves Azure for the Internet address {dest.ip} "
+                "(what happens beyond Azure is outside the model).",
+                ("RT-03", "RT-17"),
+            )
             self.arrived = dest
             return
-        self.ok(Step.INTERNET, at, f"The packet goes out to the Internet and comes back in to "
-                f"{target.name}'s public IP {dest.ip}, translated to {target.ip}.", ("NSG-07",))
-        self.flow = Flow(self.flow.protocol, _public_source(topo, self.flow.src_ip),
-                         self.flow.src_port, target.ip, self.flow.dst_port)
+        self.ok(
+            Step.INTERNET,
+            at,
+            f"The packet goes out to the Internet and comes back in to "
+            f"{target.name}'s public IP {dest.ip}, translated to {target.ip}.",
+            ("NSG-07",),
+        )
+        if self.leg == "reply":
+            self.deliver(target)
+            return
+        self.via_public = True
+        self.flow = Flow(
+            self.flow.protocol,
+            _public_source(topo, self.flow.src_ip),
+            self.flow.src_port,
+            target.ip,
+            self.flow.dst_port,
+        )
+        self.enter_from_internet(target)
+
+    def enter_from_internet(self, target: Vm) -> None:
+        """Inbound through a public IP: the NSGs see the private IP (NSG-07), and a Standard public
+        IP stays closed unless an NSG on the NIC or subnet allows the traffic."""
+        if not _present_nsgs(self.topo, target):
+            self.fail(
+                Step.NSG_INBOUND,
+                target.name,
+                Reason.PUBLIC_IP_CLOSED,
+                f"Neither {target.name}'s NIC nor its subnet has an NSG; a Standard public IP is "
+                "closed to inbound traffic until an NSG allows it (Basic SKU public IPs were "
+                "retired on 2025-09-30).",
+                ("NSG-07",),
+            )
         self.deliver(target)
 
     # -- why a packet was dropped ------------------------------------------------------------
 
-    def _diagnose_drop(self, vnet: VNet, subnet_name: str, dest: Endpoint, text: str,
-                       rules: tuple[str, ...], decided: str) -> None:
+    def _diagnose_drop(
+        self,
+        vnet: VNet,
+        subnet_name: str,
+        dest: Endpoint,
+        text: str,
+        rules: tuple[str, ...],
+        decided: str,
+        dropped: str = "The system route drops it.",
+    ) -> None:
         topo = self.topo
         at = f"{vnet.name}/{subnet_name}"
         ip = dest.ip
-        drop = f"{text} The system route drops it."
+        drop = f"{text} {dropped}"
         sites = topo.sites_containing(ip)
         if sites:
-            reason, why, more = self._why_no_gateway_route(vnet, subnet_name, sites)
+            reason, why, more = self._why_no_gateway_route(vnet, subnet_name, sites, ip)
             self.fail(Step.ROUTE, at, reason, f"{drop} {why}", (*rules, *more), decided)
             return
         for other in topo.vnets_containing(ip):
@@ -569,39 +792,75 @@ class _Walk:
             link, reverse = topo.link(vnet.name, other.name), topo.link(other.name, vnet.name)
             if (link or reverse) and not (link and is_established(topo, link)):
                 held = link or reverse
-                self.fail(Step.ROUTE, at, Reason.PEERING_NOT_CONNECTED,
-                          f"{drop} The peering between {vnet.name} and {other.name} is not "
-                          f"Connected on both sides ({_states(topo, vnet.name, other.name)}), so "
-                          "it gives no route.", (*rules, "PEER-02", "PEER-03"), held.name)
+                self.fail(
+                    Step.ROUTE,
+                    at,
+                    Reason.PEERING_NOT_CONNECTED,
+                    f"{drop} The peering between {vnet.name} and {other.name} is not "
+                    f"Connected on both sides ({_states(topo, vnet.name, other.name)}), so "
+                    "it gives no route.",
+                    (*rules, "PEER-02", "PEER-03"),
+                    held.name,
+                )
                 return
             if link is not None and not any(ip in p for p in peered_ranges(topo, link)):
                 self.assumptions.add("ADDR-05")
-                self.fail(Step.ROUTE, at, Reason.NO_ROUTE,
-                          f"{drop} {ip} is in a range of {other.name} that {link.name} has not "
-                          "synced yet, so no peering route covers it.", (*rules, "ADDR-04",
-                                                                          "ADDR-05"), link.name)
+                self.fail(
+                    Step.ROUTE,
+                    at,
+                    Reason.NO_ROUTE,
+                    f"{drop} {ip} is in a range of {other.name} that {link.name} has not "
+                    "synced yet, so no peering route covers it.",
+                    (*rules, "ADDR-04", "ADDR-05"),
+                    link.name,
+                )
                 return
             middle = [m for m in peers_of(topo, vnet.name) if m in peers_of(topo, other.name)]
-            hint = (f" {vnet.name} and {other.name} are both peered with {middle[0]}, but peering "
-                    "is not transitive." if middle else f" {vnet.name} is not peered with "
-                    f"{other.name}.")
+            hint = (
+                f" {vnet.name} and {other.name} are both peered with {middle[0]}, but peering "
+                "is not transitive."
+                if middle
+                else f" {vnet.name} is not peered with {other.name}."
+            )
             self.fail(Step.ROUTE, at, Reason.NO_ROUTE, drop + hint, (*rules, "PEER-04"), decided)
             return
-        self.fail(Step.ROUTE, at, Reason.NO_ROUTE,
-                  f"{drop} {ip} is outside every VNet, peer and on-premises range known here.",
-                  rules, decided)
+        self.fail(
+            Step.ROUTE,
+            at,
+            Reason.NO_ROUTE,
+            f"{drop} {ip} is outside every VNet, peer and on-premises range known here.",
+            rules,
+            decided,
+        )
 
-    def _why_no_gateway_route(self, vnet: VNet, subnet_name: str, sites):
+    def _why_no_gateway_route(self, vnet: VNet, subnet_name: str, sites, ip: IPv4Address):
         topo = self.topo
         names = {s.name for s in sites}
         subnet = vnet.subnet(subnet_name)
         table = topo.route_table(subnet.route_table if subnet else None)
         path = gateway_path(topo, vnet.name)
+        if (
+            path is not None
+            and names & set(path.gateway.connections)
+            and table is not None
+            and not table.propagate_gateway_routes
+        ):
+            return (
+                Reason.GATEWAY_ROUTES_NOT_PROPAGATED,
+                f"Route table {table.name} has propagate_gateway_routes off, so the "
+                f"subnet gets no routes from {path.gateway.name}.",
+                ("RT-18",),
+            )
         if path is not None and names & set(path.gateway.connections):
-            if table is not None and not table.propagate_gateway_routes:
-                return (Reason.GATEWAY_ROUTES_NOT_PROPAGATED,
-                        f"Route table {table.name} has propagate_gateway_routes off, so the "
-                        f"subnet gets no routes from {path.gateway.name}.", ("RT-18",))
+            # The gateway route exists but a reserved None route is more specific (RT-12).
+            # Whether a wide BGP/static prefix removes those None routes is section 13 item 6.
+            self.assumptions.add("U-06")
+            return (
+                Reason.NO_ROUTE,
+                f"{path.gateway.name} does offer a route towards {ip}, but it is less specific "
+                "than the reserved None route, which wins by longest prefix.",
+                ("RT-06", "RT-12", "RT-16"),
+            )
         for link in topo.links_from(vnet.name):
             hub = topo.vnet(link.to_vnet)
             if hub is None or hub.gateway is None or not names & set(hub.gateway.connections):
@@ -622,14 +881,17 @@ class _Walk:
                 Transit.BASIC_SKU: f"{hub.gateway.name} is a Basic SKU gateway",
                 Transit.REMOTE_GATEWAY_MISSING: f"{hub.name} has no gateway",
             }[status]
-            return (_TRANSIT_REASON[status],
-                    f"{hub.gateway.name} in {hub.name} connects the destination, but "
-                    f"{vnet.name} cannot use it: {detail}.", status.rules)
-        return (Reason.NO_ROUTE, f"No gateway path of {vnet.name} connects the destination.",
-                ("RT-06",))
-
-
-_SHARED = IPv4Network("100.64.0.0/10")
+            return (
+                _TRANSIT_REASON[status],
+                f"{hub.gateway.name} in {hub.name} connects the destination, but "
+                f"{vnet.name} cannot use it: {detail}.",
+                status.rules,
+            )
+        return (
+            Reason.NO_ROUTE,
+            f"No gateway path of {vnet.name} connects the destination.",
+            ("RT-06",),
+        )
 
 
 def _link_label(link: Peering | None, vnet_name: str) -> str:
@@ -652,8 +914,9 @@ def _states(topo: Topology, a: str, b: str) -> str:
     parts = []
     for x, y in ((a, b), (b, a)):
         link = topo.link(x, y)
-        parts.append(f"{link.name}: {link_state(topo, link).value}" if link else
-                     f"{x} has no link to {y}")
+        parts.append(
+            f"{link.name}: {link_state(topo, link).value}" if link else f"{x} has no link to {y}"
+        )
     return "; ".join(parts)
 
 
@@ -707,10 +970,16 @@ def resolve_endpoint(topo: Topology, spec: str, role: str) -> Endpoint:
     public = topo.vms_with_public_ip(ip)
     if public:
         return Endpoint("vm", public[0].ip, public[0], via_public_ip=True)
+    if ip in PLATFORM:
+        raise QueryError(
+            f"--{role} {ip} is an Azure platform address (DNS, DHCP, health probes, IMDS); its "
+            "traffic is not subject to NSGs (NSG-11), so reach does not model it. Use "
+            "'quizgen net ip-flow' or 'nsg-eval' to read the rules that name it"
+        )
     sites = topo.sites_containing(ip)
     if sites:
         return Endpoint("onprem", ip, site=sites[0])
-    if ip.is_global:
+    if is_public(ip):
         return Endpoint("internet", ip)
     return Endpoint("address", ip)
 
@@ -757,14 +1026,22 @@ def _from_internet(topo, source, dest, proto, port, source_port) -> ReachResult:
     walk = _Walk(topo, Flow(proto, source.ip, source_port, target.ip, port), "request")
     at = target.name
     if target.public_ip is None:
-        walk.fail(Step.INTERNET, at, Reason.NO_PUBLIC_IP,
-                  f"{target.name} has no public IP, so nothing on the Internet can address it.",
-                  ("NSG-07",))
+        walk.fail(
+            Step.INTERNET,
+            at,
+            Reason.NO_PUBLIC_IP,
+            f"{target.name} has no public IP, so nothing on the Internet can address it.",
+            ("NSG-07",),
+        )
     else:
-        walk.ok(Step.INTERNET, at, f"{source.ip} sends to {target.name}'s public IP "
-                f"{target.public_ip}; Azure translates it to {target.ip} before the NSGs see it.",
-                ("NSG-07",))
-        walk.deliver(target)
+        walk.ok(
+            Step.INTERNET,
+            at,
+            f"{source.ip} sends to {target.name}'s public IP "
+            f"{target.public_ip}; Azure translates it to {target.ip} before the NSGs see it.",
+            ("NSG-07",),
+        )
+        walk.enter_from_internet(target)
     reply = _reply(topo, walk, source, proto, port, source_port)
     return _result(topo, source, dest, proto, port, walk, reply)
 
@@ -774,8 +1051,13 @@ def _from_onprem(topo, source, dest, proto, port, source_port) -> ReachResult:
     walk = _Walk(topo, Flow(proto, source.ip, source_port, dest.ip, port), "request")
     hubs = [v for v in topo.vnets if v.gateway is not None and site.name in v.gateway.connections]
     if not hubs:
-        walk.fail(Step.ONPREM, site.name, Reason.NO_ROUTE,
-                  f"No gateway in the topology connects {site.name}.", ("GW-04",))
+        walk.fail(
+            Step.ONPREM,
+            site.name,
+            Reason.NO_ROUTE,
+            f"No gateway in the topology connects {site.name}.",
+            ("GW-04",),
+        )
         return _result(topo, source, dest, proto, port, walk, None)
     hub = next((h for h in hubs if _advertised(topo, h, dest.ip)), hubs[0])
     gw = hub.gateway
@@ -785,21 +1067,31 @@ def _from_onprem(topo, source, dest, proto, port, source_port) -> ReachResult:
             walk.assumptions.add("U-04")
             link = topo.link(spoke.name, hub.name)
             status = transit(topo, link) if link else Transit.NOT_REQUESTED
-            walk.fail(Step.ONPREM, site.name, _TRANSIT_REASON.get(status,
-                      Reason.GATEWAY_TRANSIT_NOT_ENABLED),
-                      f"{gw.name} does not advertise {spoke.name}'s ranges to {site.name}: "
-                      f"{spoke.name} does not use it through gateway transit.",
-                      ("GW-05", *status.rules))
+            walk.fail(
+                Step.ONPREM,
+                site.name,
+                _TRANSIT_REASON.get(status, Reason.GATEWAY_TRANSIT_NOT_ENABLED),
+                f"{gw.name} does not advertise {spoke.name}'s ranges to {site.name}: "
+                f"{spoke.name} does not use it through gateway transit.",
+                ("GW-05", *status.rules),
+            )
         else:
-            walk.fail(Step.ONPREM, site.name, Reason.NO_ROUTE,
-                      f"{site.name} has no route to {dest.ip} through {gw.name}.", ("GW-05",))
+            walk.fail(
+                Step.ONPREM,
+                site.name,
+                Reason.NO_ROUTE,
+                f"{site.name} has no route to {dest.ip} through {gw.name}.",
+                ("GW-05",),
+            )
         return _result(topo, source, dest, proto, port, walk, None)
-    walk.ok(Step.ONPREM, site.name, f"{source.ip} in {site.name} sends through {gw.name} in "
-            f"{hub.name}, which advertises {dest.ip}'s range.", ("GW-04", "GW-05"))
-    if hub.subnet(GATEWAY_SUBNET) is None:
-        walk.fail(Step.GATEWAY, gw.name, Reason.NO_ROUTE,
-                  f"{hub.name} has no GatewaySubnet, so {gw.name} cannot work.", ("GW-02",))
-    else:
+    walk.ok(
+        Step.ONPREM,
+        site.name,
+        f"{source.ip} in {site.name} sends through {gw.name} in "
+        f"{hub.name}, which advertises {dest.ip}'s range.",
+        ("GW-04", "GW-05"),
+    )
+    if walk.gateway_works(hub):
         walk.route_from(hub.name, GATEWAY_SUBNET, dest, forwarded=False, visited={gw.name})
     reply = _reply(topo, walk, source, proto, port, source_port)
     return _result(topo, source, dest, proto, port, walk, reply)
@@ -808,44 +1100,102 @@ def _from_onprem(topo, source, dest, proto, port, source_port) -> ReachResult:
 def _reply(topo, walk: _Walk, source: Endpoint, proto, port, source_port) -> _Walk | None:
     """Walk the answer back once the request has arrived (RT-20; NSG-06 for the NSGs)."""
     arrived = walk.arrived
-    if arrived is None or arrived.vm is None:
-        return None  # on-premises and Internet ends answer from outside the model
-    target = arrived.vm
-    back_to = source.ip
-    skip = {target.name, *walk.appliances}
+    if arrived is None:
+        return None
+    skip = {*walk.appliances}
     if source.vm is not None:
         skip.add(source.vm.name)
-    reply = _Walk(topo, Flow(proto, target.ip, port, back_to, source_port), "reply", frozenset(skip))
+    if arrived.vm is None:
+        if walk.exit_gateway is None or source.vm is None:
+            return None  # an Internet host answers from outside the model
+        # The answer from on-premises enters Azure at the gateway: GatewaySubnet's routes apply.
+        hub = topo.vnet(walk.exit_gateway)
+        reply = _Walk(
+            topo, Flow(proto, arrived.ip, port, source.ip, source_port), "reply", frozenset(skip)
+        )
+        reply.ok(
+            Step.ONPREM,
+            arrived.label,
+            f"{arrived.ip} answers through {hub.gateway.name}.",
+            ("GW-05",),
+        )
+        back = Endpoint("vm", source.ip, source.vm)
+        reply.route_from(
+            hub.name, GATEWAY_SUBNET, back, forwarded=False, visited={hub.gateway.name}
+        )
+        return reply
+    target = arrived.vm
+    skip.add(target.name)
+    back_to = source.ip
+    if walk.via_public and source.vm is not None:
+        if source.vm.public_ip is None:
+            return None  # the client's SNAT address is unknown (U-15 already noted)
+        back_to = source.vm.public_ip
+    reply = _Walk(
+        topo, Flow(proto, target.ip, port, back_to, source_port), "reply", frozenset(skip)
+    )
     if source.kind == "internet":
-        routes = effective_routes(topo, target.vnet, target.subnet)
-        route = select_route(routes, back_to)
+        route = route_lookup(topo, target.vnet, target.subnet).select(back_to)
         at = f"{target.vnet}/{target.subnet}"
         if route is None or route.next_hop_type is not NextHopType.INTERNET:
             what = route.describe() if route else "no route"
-            reply.fail(Step.ROUTE, at, Reason.ASYMMETRIC_ROUTING,
-                       f"The reply to {back_to} follows {what} instead of going straight back out "
-                       "through the public IP, so the client never sees it.", ("RT-17", "RT-20"))
+            reply.fail(
+                Step.ROUTE,
+                at,
+                Reason.ASYMMETRIC_ROUTING,
+                f"The reply to {back_to} follows {what} instead of going straight back out "
+                "through the public IP, so the client never sees it.",
+                ("RT-17", "RT-20"),
+            )
         else:
-            reply.ok(Step.ROUTE, at, f"The reply follows {route.describe()} back to {back_to}.",
-                     ("RT-17",))
+            reply.ok(
+                Step.ROUTE,
+                at,
+                f"The reply follows {route.describe()} back to {back_to}.",
+                ("RT-17",),
+            )
         return reply
-    endpoint = source if source.kind == "onprem" else Endpoint("vm", back_to, source.vm)
+    if source.kind == "onprem":
+        endpoint = source
+    else:
+        endpoint = Endpoint("vm", back_to, source.vm, via_public_ip=walk.via_public)
     reply.ok(Step.SOURCE, target.name, f"{target.name} answers {endpoint.label}.")
     reply.route_from(target.vnet, target.subnet, endpoint, forwarded=False, visited=set())
     return reply
 
 
+def _peering_notes(topo: Topology, walks: list[_Walk], ends: list[Vm]) -> set[str]:
+    """PEER-06 / section 13 item 2: one-sided access, or access off with no NSG at an end."""
+    notes: set[str] = set()
+    for link in (link for w in walks for link in w.crossed):
+        reverse = topo.link(link.to_vnet, link.from_vnet)
+        if reverse is None:
+            continue
+        if link.allow_virtual_network_access != reverse.allow_virtual_network_access or (
+            not link.allow_virtual_network_access
+            and any(not _present_nsgs(topo, vm) for vm in ends)
+        ):
+            notes.add("U-02")
+    return notes
+
+
 def _result(topo, source, dest, proto, port, walk: _Walk, reply: _Walk | None) -> ReachResult:
     hops = [*walk.hops, *(reply.hops if reply else ())]
     failures = [h for h in hops if not h.ok]
-    assumptions = walk.assumptions | (reply.assumptions if reply else set())
+    walks = [walk, *([reply] if reply else [])]
+    ends = [e.vm for e in (source, dest, walk.arrived) if e is not None and e.vm is not None]
+    assumptions = set().union(*(w.assumptions for w in walks)) | _peering_notes(topo, walks, ends)
     reachable = not failures
     reason = failures[0].reason if failures else Reason.DELIVERED
     assert reason is not None
     also = tuple(dict.fromkeys(h.reason for h in failures[1:] if h.reason is not None))
-    asymmetric = reply is not None and not reply.failures and (
-        walk.appliances != list(reversed(reply.appliances))
+    asymmetric = (
+        reply is not None
+        and not reply.failures
+        and (walk.appliances != list(reversed(reply.appliances)))
     )
+    if asymmetric:
+        assumptions.add("ASYMMETRIC")
     what = _proto_label(proto, port)
     if reachable:
         head = f"{source.label} reaches {dest.label} on {what}: delivered."
@@ -857,18 +1207,32 @@ def _result(topo, source, dest, proto, port, walk: _Walk, reply: _Walk | None) -
         for h in failures[1:]:
             explanation.append(f"Even with that fixed: {_sentence(h)}")
     else:
-        explanation += [h.text for h in hops if h.step in (Step.ROUTE, Step.NSG_INBOUND,
-                                                           Step.APPLIANCE, Step.GATEWAY)
-                        and h.leg == "request"]
+        explanation += [
+            h.text
+            for h in hops
+            if h.step in (Step.ROUTE, Step.NSG_INBOUND, Step.APPLIANCE, Step.GATEWAY)
+            and h.leg == "request"
+        ]
     if asymmetric:
         explanation.append(
             "The reply takes a different path from the request (route tables act only on traffic "
             "leaving their subnet, RT-20); a stateful firewall on either path would drop it."
         )
     rules = tuple(dict.fromkeys(r for h in hops for r in h.rules))
-    order = [k for k in ASSUMPTIONS if k in assumptions]
-    return ReachResult(source, dest, proto, port, reachable, reason, tuple(hops),
-                       tuple(explanation), also, rules, tuple(order), asymmetric)
+    return ReachResult(
+        source,
+        dest,
+        proto,
+        port,
+        reachable,
+        reason,
+        tuple(hops),
+        tuple(explanation),
+        also,
+        rules,
+        ordered(assumptions),
+        asymmetric,
+    )
 
 
 def _sentence(hop: Hop) -> str:
