@@ -15,7 +15,6 @@ answers are wrapped: ``{"routes": [...]}``, ``{"peerings": [...]}``, ``{"problem
 from __future__ import annotations
 
 from collections.abc import Mapping
-from ipaddress import IPv4Address
 from typing import Any
 
 from quizgen.errors import QueryError
@@ -34,48 +33,20 @@ COMMANDS = (
 )
 
 
-def split_endpoint(value: str, option: str) -> tuple[IPv4Address, int]:
-    """``IP:PORT`` (``*`` as the port means 0, as Network Watcher allows for source ports)."""
-    ip_text, sep, port_text = str(value).rpartition(":")
-    try:
-        if not sep:
-            raise ValueError
-        port = 0 if port_text == "*" else int(port_text)
-        if not 0 <= port <= 65535:
-            raise ValueError
-        return IPv4Address(ip_text), port
-    except ValueError:
-        raise QueryError(
-            f"{option} {value!r} is not IP:PORT; expected e.g. 10.0.1.4:443 (port 0-65535)"
-        ) from None
-
-
 def subnet_of(topo: Topology, args: Mapping[str, Any]) -> tuple[str, str]:
-    """The (vnet, subnet) named by ``subnet: VNET/SUBNET`` or by ``vm: NAME``."""
-    if args.get("subnet"):
-        vnet, sep, subnet = str(args["subnet"]).partition("/")
-        if not sep or not vnet or not subnet:
-            raise QueryError(
-                f"--subnet {args['subnet']!r} is not VNET/SUBNET; expected e.g. vnet-hub/app"
-            )
-        return vnet, subnet
-    name = args.get("vm")
-    if not name:
-        raise QueryError("name a VM with --vm or a subnet with --subnet VNET/SUBNET")
-    vm = topo.vm(str(name))
-    if vm is None:
-        known = ", ".join(v.name for v in topo.vms) or "none"
-        raise QueryError(f"unknown VM {name!r}; expected one of: {known}")
-    if not vm.running:
-        raise QueryError(
-            f"{vm.name} is stopped; Azure shows effective routes only for a running "
-            "VM (RT-02, NW-03); use --subnet to see the subnet's routes"
-        )
-    return vm.vnet, vm.subnet
+    """The (vnet, subnet) named by ``subnet: VNET/SUBNET`` or ``vm: NAME``, read as the CLI does."""
+    from quizgen.commands import locate, one_location
+
+    vm = args.get("vm")
+    subnet = args.get("subnet")
+    where = one_location(None if vm is None else str(vm), None if subnet is None else str(subnet))
+    vnet_name, subnet_name, _ = locate(topo, None if vm is None else str(vm), where)
+    return vnet_name, subnet_name
 
 
 def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """Answer one query as the ``--json`` output of ``quizgen net COMMAND`` (lists wrapped)."""
+    from quizgen.commands import parse_endpoint, parse_ip
     from quizgen.evaluator import nsg, peering, routes, trace
 
     if command == "validate":
@@ -91,11 +62,11 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
         return {"routes": [r.to_dict() for r in routes.effective_routes(topo, vnet, subnet)]}
     if command == "next-hop":
         vnet, subnet = subnet_of(topo, args)
-        dest = _ip(args.get("dest"), "--dest")
+        dest = parse_ip("--dest", str(args.get("dest")))
         return routes.next_hop(topo, vnet, subnet, dest).to_dict()
     if command == "ip-flow":
-        local_ip, local_port = split_endpoint(args["local"], "--local")
-        remote_ip, remote_port = split_endpoint(args["remote"], "--remote")
+        local_ip, local_port = parse_endpoint("--local", str(args["local"]))
+        remote_ip, remote_port = parse_endpoint("--remote", str(args["remote"]))
         return nsg.ip_flow(
             topo,
             str(args["vm"]),
@@ -107,8 +78,11 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
             remote_port,
         ).to_dict()
     if command == "nsg-eval":
-        src_ip, src_port = split_endpoint(args["source"], "--source")
-        dst_ip, dst_port = split_endpoint(args["destination"], "--destination")
+        icmp = str(args["protocol"]).lower() == "icmp"
+        src_ip, src_port = parse_endpoint("--source", str(args["source"]), bare_ip_ok=icmp)
+        dst_ip, dst_port = parse_endpoint(
+            "--destination", str(args["destination"]), bare_ip_ok=icmp
+        )
         return nsg.nsg_eval(
             topo,
             str(args["nsg"]),
@@ -132,15 +106,6 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
             int(args.get("source_port", 50000)),
         ).to_dict()
     raise QueryError(f"unknown command {command!r}; expected one of: {', '.join(COMMANDS)}")
-
-
-def _ip(value: Any, option: str) -> IPv4Address:
-    try:
-        return IPv4Address(str(value))
-    except ValueError:
-        raise QueryError(
-            f"{option} {value!r} is not an IPv4 address; expected e.g. 10.0.1.4"
-        ) from None
 
 
 def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:

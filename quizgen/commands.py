@@ -119,7 +119,7 @@ def parse_subnet_ref(option: str, value: str) -> tuple[str, str]:
     return vnet, subnet
 
 
-def _one_location(vm: str | None, subnet: str | None) -> tuple[str, str] | None:
+def one_location(vm: str | None, subnet: str | None) -> tuple[str, str] | None:
     """Check that exactly one of --vm and --subnet is given; the parsed --subnet if it is."""
     if (vm is None) == (subnet is None):
         got = "both" if vm is not None else "neither"
@@ -175,12 +175,17 @@ def _require_nsg(topo: Topology, option: str, name: str) -> None:
         )
 
 
-def _locate(topo: Topology, vm: str | None, subnet: tuple[str, str] | None) -> tuple[str, str, str]:
+def locate(topo: Topology, vm: str | None, subnet: tuple[str, str] | None) -> tuple[str, str, str]:
     """(vnet, subnet, label) of ``--vm VM`` or of the parsed ``--subnet VNET/SUBNET``."""
     if vm is not None:
         _require_vm(topo, "--vm", vm)
         found = topo.vm(vm)
         assert found is not None
+        if not found.running:
+            raise QueryError(
+                f"--vm: {vm} is stopped; Azure shows effective routes and next hop only for a "
+                "running VM (RT-02, NW-03); use --subnet VNET/SUBNET to ask about its subnet"
+            )
         return found.vnet, found.subnet, f"{found.vnet}/{found.subnet} (VM {vm})"
     assert subnet is not None
     vnet_name, subnet_name = subnet
@@ -372,9 +377,9 @@ def run_can_peer(path: str, vnet_a: str, vnet_b: str) -> Answer:
 @_answers
 def run_routes(path: str, vm: str | None = None, subnet: str | None = None) -> Answer:
     """The effective routes of a VM's subnet, or of VNET/SUBNET."""
-    where = _one_location(vm, subnet)
+    where = one_location(vm, subnet)
     topo = load(path)
-    vnet_name, subnet_name, label = _locate(topo, vm, where)
+    vnet_name, subnet_name, label = locate(topo, vm, where)
     from quizgen.evaluator.routes import effective_routes
 
     rows = [route.to_dict() for route in effective_routes(topo, vnet_name, subnet_name)]
@@ -385,10 +390,10 @@ def run_routes(path: str, vm: str | None = None, subnet: str | None = None) -> A
 @_answers
 def run_next_hop(path: str, dest: str, vm: str | None = None, subnet: str | None = None) -> Answer:
     """The next hop from a VM's subnet (or VNET/SUBNET) towards ``dest``."""
-    where = _one_location(vm, subnet)
+    where = one_location(vm, subnet)
     dest_ip = parse_ip("--dest", dest)
     topo = load(path)
-    vnet_name, subnet_name, _ = _locate(topo, vm, where)
+    vnet_name, subnet_name, _ = locate(topo, vm, where)
     from quizgen.evaluator.routes import next_hop
 
     result = next_hop(topo, vnet_name, subnet_name, dest_ip)

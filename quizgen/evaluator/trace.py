@@ -210,7 +210,13 @@ class ReachResult:
             "to": self.destination.label,
             "protocol": self.protocol.value,
             "port": self.port,
-            "hops": [h.to_dict() for h in self.hops],
+            "hops": [
+                {
+                    **h.to_dict(),
+                    "hypothetical": self.first_failure is not None and n > self.first_failure,
+                }
+                for n, h in enumerate(self.hops)
+            ],
             "explanation": list(self.explanation),
             "also_failing": [r.value for r in self.also],
             "rules": list(self.rules),
@@ -218,12 +224,22 @@ class ReachResult:
             "asymmetric": self.asymmetric,
         }
 
+    @property
+    def first_failure(self) -> int | None:
+        """The index of the hop that decided ``reason``; later hops are hypothetical."""
+        return next((n for n, h in enumerate(self.hops) if not h.ok), None)
+
     def text_lines(self) -> list[str]:
         lines = [*self.explanation, "", "Hops:"]
+        first = self.first_failure
         for n, hop in enumerate(self.hops, start=1):
             mark = "ok " if hop.ok else "FAIL"
             leg = "" if hop.leg == "request" else " (reply)"
+            if first is not None and n - 1 > first:
+                leg += " (if fixed)"
             lines.append(f"  {n:>2}. [{mark}] {hop.step.value}{leg} at {hop.at}: {hop.text}")
+        if first is not None and first + 1 < len(self.hops):
+            lines.append("  Hops marked (if fixed) are checked as if the first failure were fixed.")
         if self.assumptions:
             lines += ["", "Assumes (UNCONFIRMED in azure-rules.md):"]
             lines += [f"  - {ASSUMPTIONS[a]}" for a in self.assumptions]

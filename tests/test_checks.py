@@ -1,0 +1,60 @@
+"""The runner behind conformance cases and question ``checks``: it must be able to fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quizgen.checks import mismatches, run, verify
+from quizgen.errors import QuizgenError
+from quizgen.loader import load_topology
+from tests.support import invoke
+
+CHAIN = "examples/chain-nontransitive.yaml"
+
+
+def test_scalar_mismatch_is_reported():
+    assert mismatches({"reason": "delivered"}, {"reason": "no-route"}) == [
+        "answer.reason: expected 'delivered', got 'no-route'"
+    ]
+
+
+def test_missing_key_and_wrong_shape():
+    assert mismatches({"a": 1}, {}) == ["answer.a: missing (expected 1)"]
+    assert mismatches({"a": [1]}, {"a": 1}) == ["answer.a: expected a list, got 1"]
+
+
+def test_lists_of_dicts_match_by_containment():
+    actual = [{"prefix": "10.0.0.0/16", "state": "Active"}, {"prefix": "0.0.0.0/0"}]
+    assert mismatches([{"prefix": "0.0.0.0/0"}], actual) == []
+    assert mismatches([{"prefix": "10.9.0.0/16"}], actual) != []
+
+
+def test_lists_of_scalars_match_as_sets():
+    assert mismatches(["b", "a"], ["a", "b"]) == []
+    assert mismatches(["a"], ["a", "b"]) != []
+
+
+def test_verify_reports_a_wrong_key_and_an_absent_item():
+    topo = load_topology(CHAIN)
+    wrong = {"command": "reach", "args": {"from": "vm-a", "to": "vm-c", "protocol": "tcp",
+                                          "port": 22}, "expect": {"reason": "delivered"}}
+    assert verify(topo, wrong) == ["answer.reason: expected 'delivered', got 'no-route'"]
+    absent = {"command": "routes", "args": {"vm": "vm-a"},
+              "expect_absent": {"routes": [{"prefix": "10.0.0.0/8"}]}}
+    assert verify(topo, absent) == ["answer.routes: {'prefix': '10.0.0.0/8'} should be absent"]
+
+
+def test_stopped_vm_has_no_effective_routes(tmp_path):
+    """RT-02, NW-03: the checks runner and the CLI refuse alike; --subnet still answers."""
+    text = (Path(CHAIN).read_text()
+            .replace("ip: 10.0.1.4}", "ip: 10.0.1.4, power_state: stopped}"))
+    path = tmp_path / "stopped.yaml"
+    path.write_text(text)
+    topo = load_topology(path)
+    with pytest.raises(QuizgenError, match="stopped"):
+        run(topo, "routes", {"vm": "vm-a"})
+    assert run(topo, "routes", {"subnet": "vnet-a/s1"})["routes"]
+    code, _, err = invoke("net", "routes", str(path), "--vm", "vm-a")
+    assert code == 2 and "stopped" in err
