@@ -333,21 +333,22 @@ def _nsg_block_lines(block: Any) -> list[str]:
 
 @_answers
 def run_validate(path: str) -> Answer:
-    """Every problem of the topology; exit 1 when there is any."""
+    """Every problem of the topology; exit 1 when at least one is an error (warnings alone: 0)."""
     topo = load(path)
-    from quizgen.validate import check
+    from quizgen.validate import check, has_errors
 
     problems = check(topo)
-    data = {"valid": not problems, "problems": [p.to_dict() for p in problems]}
+    errors = has_errors(problems)
+    data = {"valid": not errors, "problems": [p.to_dict() for p in problems]}
     if not problems:
         return Answer(ANSWERED, f"{path}: no problems found", data)
-    lines = [f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"]
+    count = sum(p.severity == "error" for p in problems)
+    lines = [f"{path}: {count} error(s), {len(problems) - count} warning(s)"]
     for p in problems:
-        severity = getattr(p, "severity", "")
         unsaid = [rule for rule in p.rules if rule not in p.message]
         rules = f" [{', '.join(unsaid)}]" if unsaid else ""
-        lines.append(f"  {severity + ' ' if severity else ''}{p.code}: {p.message}{rules}")
-    return Answer(RULE_BROKEN, _text(lines), data)
+        lines.append(f"  {p.severity} {p.code}: {p.message}{rules}")
+    return Answer(RULE_BROKEN if errors else ANSWERED, _text(lines), data)
 
 
 @_answers

@@ -225,6 +225,10 @@ def _and(names: Sequence[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def _all(names: Sequence[str]) -> str:
+    return "both" if len(names) == 2 else "all"
+
+
 def _clashes(a: tuple[IPv4Network, ...], b: tuple[IPv4Network, ...]) -> str:
     return "; ".join(f"{x} overlaps {y}" for x, y in overlaps(a, b))
 
@@ -286,9 +290,8 @@ def _next_hop_vms(topo: Topology, users: list[VNet], ip: IPv4Address) -> list[Vm
             p.to_vnet for p in _peer_links(topo, v)
             if any(ip in r for r in peered_ranges(topo, p))
         ]
-        for name in names:
-            vm = topo.vm_at(name, ip)
-            if vm is not None and vm not in found:
+        for vm in topo.vms_with_ip(ip):  # all of them: duplicate IPs are possible in code
+            if vm.vnet in names and vm not in found:
                 found.append(vm)
     return found
 
@@ -424,8 +427,8 @@ def _check_gateway_subnets(topo: Topology) -> Iterator[Problem]:
             if gs.prefix.prefixlen > needed:
                 yield _problem(
                     "gatewaysubnet-too-small", (where, gw.name),
-                    f"GatewaySubnet {gs.prefix} in {v.name} is a /{gs.prefix.prefixlen}, but "
-                    f"gateway {gw.name} (SKU {gw.sku}) needs /{needed} or larger; it must be /27 "
+                    f"GatewaySubnet {gs.prefix} in {v.name} is too small for gateway {gw.name} "
+                    f"(SKU {gw.sku}), which needs /{needed} or larger: GatewaySubnet must be /27 "
                     "or larger, and only the Basic SKU works with a /29")
             elif gw.type is GatewayType.EXPRESSROUTE and gs.prefix.prefixlen > 26:
                 yield _problem(
@@ -506,7 +509,7 @@ def _check_subnets(topo: Topology) -> Iterator[Problem]:
                 yield _problem(
                     "subnet-too-small", (f"{v.name}/{s.name}",),
                     f"Subnet {s.name} of {v.name} is {s.prefix}, smaller than /29, the smallest "
-                    "IPv4 subnet Azure allows (it reserves 5 addresses in each subnet)")
+                    "IPv4 subnet Azure allows")
             if not any(s.prefix.subnet_of(p) for p in v.address_space):
                 yield _problem(
                     "subnet-outside-address-space", (f"{v.name}/{s.name}",),
@@ -562,7 +565,7 @@ def _check_vm_ips(topo: Topology) -> Iterator[Problem]:
     for (vnet, ip), names in _groups(keyed):
         yield _problem(
             "duplicate-ip", tuple(names),
-            f"VMs {_and(names)} all use IP {ip} in {vnet}; a private IP belongs to one "
+            f"VMs {_and(names)} {_all(names)} use IP {ip} in {vnet}; a private IP belongs to one "
             "NIC only, and Azure refuses a second NIC with an address already in use")
 
 
@@ -586,7 +589,7 @@ def _check_nsg_rules(topo: Topology) -> Iterator[Problem]:
         for (direction, priority), names in _groups(keyed):
             yield _problem(
                 "nsg-priority-duplicate", tuple(f"{nsg.name}/{n}" for n in names),
-                f"Rules {_and(names)} of {nsg.name} all use priority {priority} "
+                f"Rules {_and(names)} of {nsg.name} {_all(names)} use priority {priority} "
                 f"{direction.value}; a priority must be unique for a direction within an NSG")
         for r in rules:
             if len(r.name) > 80:
@@ -686,8 +689,8 @@ def _check_route_fields(topo: Topology) -> Iterator[Problem]:
         for prefix, names in _groups((r.prefix, r.name) for r in table.routes):
             yield _problem(
                 "route-prefix-duplicate", tuple(f"{table.name}/{n}" for n in names),
-                f"Routes {_and(names)} of {table.name} all use prefix {prefix}; within one route "
-                "table an address prefix may appear only once")
+                f"Routes {_and(names)} of {table.name} {_all(names)} use prefix {prefix}; "
+                "within one route table an address prefix may appear only once")
         users = table_users.get(table.name, [])
         regions = list(dict.fromkeys(v.region for v in users))
         subs = list(dict.fromkeys(v.subscription for v in users if v.subscription is not None))
@@ -819,7 +822,7 @@ def _check_links(topo: Topology) -> Iterator[Problem]:
     for (src, dst), names in _groups(((p.from_vnet, p.to_vnet), p.name) for p in topo.peerings):
         yield _problem(
             "peering-duplicate", tuple(names),
-            f"Links {_and(names)} all go from {src} to {dst}; a VNet has "
+            f"Links {_and(names)} {_all(names)} go from {src} to {dst}; a VNet has "
             "one link per remote VNet")
 
 

@@ -127,6 +127,26 @@ def test_validate_exits_1_on_a_broken_rule(tmp_path: Path) -> None:
     assert [p["code"] for p in document["problems"]] == ["subnet-overlap"]
 
 
+def test_validate_warnings_alone_exit_0(tmp_path: Path) -> None:
+    """NSG-14: an NSG on GatewaySubnet is advised against, not refused: a warning, exit 0."""
+    topology = tmp_path / "warn.yaml"
+    topology.write_text(
+        "vnets:\n"
+        "  - name: hub\n"
+        "    region: eastus\n"
+        "    address_space: [10.0.0.0/16]\n"
+        "    subnets: [{name: GatewaySubnet, prefix: 10.0.255.0/27, nsg: nsg-gw}]\n"
+        "    gateway: {name: vgw, type: vpn, sku: VpnGw1}\n"
+        "nsgs: [{name: nsg-gw, rules: []}]\n"
+    )
+    code, out, _ = invoke("net", "validate", str(topology), "--json")
+    document = json.loads(out)
+    assert code == 0 and document["valid"] is True
+    assert [(p["code"], p["severity"]) for p in document["problems"]] == [
+        ("gatewaysubnet-nsg", "warning")
+    ]
+
+
 def test_bad_yaml_is_bad_input_with_every_problem_in_json(tmp_path: Path) -> None:
     topology = tmp_path / "broken.yaml"
     topology.write_text("vnets: [\n")

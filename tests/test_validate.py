@@ -264,7 +264,8 @@ CASES = [
     Case("NSG-14-nsg-on-gatewaysubnet", "gatewaysubnet-nsg",
          topo(hub(gs_nsg="nsg-gw"), nsgs=(Nsg("nsg-gw"),)), topo(hub(), nsgs=(Nsg("nsg-gw"),))),
     Case("RT-19-default-route-on-gatewaysubnet", "gatewaysubnet-default-route",
-         topo(hub(gs_rt="rt-gw"), route_tables=(table("rt-gw", route("d", "0.0.0.0/0", "Internet")),)),
+         topo(hub(gs_rt="rt-gw"),
+              route_tables=(table("rt-gw", route("d", "0.0.0.0/0", "Internet")),)),
          topo(hub(gs_rt="rt-gw"),
               route_tables=(table("rt-gw", route("d", "10.9.0.0/16", "Internet")),))),
     Case("RT-19-propagation-off-on-gatewaysubnet", "gatewaysubnet-propagation-disabled",
@@ -304,7 +305,8 @@ CASES = [
          _one_vnet("10.0.0.0/16", subnets=(sub("app", "10.0.1.0/24"),),
                    vms=(vm("vm-1", A, "app", "10.0.1.4"),))),
     Case("duplicate-ip-in-one-vnet", "duplicate-ip",
-         topo(*_TWO_SPOKES, vms=(vm("vm-1", A, "app", "10.0.1.4"), vm("vm-2", A, "app", "10.0.1.4"))),
+         topo(*_TWO_SPOKES,
+              vms=(vm("vm-1", A, "app", "10.0.1.4"), vm("vm-2", A, "app", "10.0.1.4"))),
          topo(spoke(A, "10.0.0.0/16"), spoke(B, "10.0.0.0/16"),
               vms=(vm("vm-1", A, "app", "10.0.1.4"), vm("vm-2", B, "app", "10.0.1.4")))),
     Case("NSG-01-priority-99", "nsg-priority-out-of-range",
@@ -327,7 +329,8 @@ CASES = [
          topo(*_TWO_SPOKES, vms=_asg_vms(B)), topo(*_TWO_SPOKES, vms=_asg_vms(A))),
     Case("NSG-12-rule-asgs-in-two-vnets", "asg-across-vnets", _asg_rule(B), _asg_rule(A)),
     Case("RT-08-vnetpeering-next-hop", "route-next-hop-type-not-allowed",
-         _rt(route("r", "10.1.0.0/16", "VNetPeering")), _rt(route("r", "10.1.0.0/16", "VnetLocal"))),
+         _rt(route("r", "10.1.0.0/16", "VNetPeering")),
+         _rt(route("r", "10.1.0.0/16", "VnetLocal"))),
     Case("RT-08-ip-on-internet-route", "route-next-hop-ip-not-allowed",
          _rt(route("r", "10.1.0.0/16", "Internet", "10.0.1.4")),
          _rt(route("r", "10.1.0.0/16", "Internet"))),
@@ -599,7 +602,7 @@ def test_ADDR_07_reserved_ranges(space: str) -> None:
     assert codes(_one_vnet(space)) == ["reserved-address-space"]
 
 
-def test_severities_match_the_brief() -> None:
+def test_warnings_are_configurations_azure_accepts() -> None:
     """Warnings: allowed by Azure but something breaks, or against a recommendation."""
     assert {c for c, s in SEVERITIES.items() if s == WARNING} == {
         "gateway-transit-without-gateway", "gatewaysubnet-small-for-expressroute",
@@ -728,7 +731,8 @@ def topologies(draw: st.DrawFn) -> Topology:
     tables = tuple(RouteTable(t, tuple(draw(st.lists(routes, max_size=3))), draw(st.booleans()))
                    for t in ("t0", "t1"))
     vms = tuple(
-        Vm(f"vm{i}", draw(st.sampled_from(refs)), draw(st.sampled_from(["a", "b", "GatewaySubnet", "ghost"])),
+        Vm(f"vm{i}", draw(st.sampled_from(refs)),
+           draw(st.sampled_from(["a", "b", "GatewaySubnet", "ghost"])),
            IPv4Address(draw(st.sampled_from(_IPS))), ip_forwarding=draw(st.booleans()),
            appliance=draw(st.booleans()),
            asgs=tuple(draw(st.lists(st.sampled_from(["web", "db"]), max_size=2))))
