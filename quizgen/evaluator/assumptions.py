@@ -47,3 +47,11 @@ def describe(keys: set[str] | frozenset[str]) -> list[dict[str, str]]:
 
 def ordered(keys: set[str] | frozenset[str]) -> tuple[str, ...]:
     return tuple(k for k in ASSUMPTIONS if k in keys)
+
+
+def text_lines(keys: set[str] | frozenset[str] | tuple[str, ...]) -> list[str]:
+    """The 'Assumes' paragraph of a text answer; empty when the answer assumes nothing."""
+    if not keys:
+        return []
+    lines = ["", "Assumes (UNCONFIRMED in azure-rules.md, so no question uses this answer):"]
+    return lines + [f"  - {k}: {ASSUMPTIONS[k]}" for k in ASSUMPTIONS if k in keys]

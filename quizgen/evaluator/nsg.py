@@ -13,6 +13,7 @@ from ipaddress import IPv4Address, IPv4Network
 from quizgen.errors import QueryError
 from quizgen.evaluator.addresses import is_public, is_shared
 from quizgen.evaluator.assumptions import describe
+from quizgen.evaluator.assumptions import text_lines as assumption_lines
 from quizgen.evaluator.cache import memo
 from quizgen.evaluator.peering import gateway_path, is_established, peered_ranges
 from quizgen.model import (
@@ -411,7 +412,7 @@ class IpFlowResult:
             ]
         lines = [f"Access: {self.access.title}", f"Rule: {self.rule}", f"NSG: {self.nsg}"]
         lines += [f"  {v.describe()}" for v in self.nic.verdicts]
-        return lines
+        return lines + assumption_lines(self.assumptions)
 
 
 def ip_flow(
@@ -464,6 +465,7 @@ class NsgEvalResult:
             f"Access: {v.access.title}",
             f"Rule: {v.rule.qualified_name}",
             f"Decided by rule {v.considered} in priority order (NSG-02).",
+            *assumption_lines(v.assumptions),
         ]
 
 

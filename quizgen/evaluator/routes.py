@@ -12,6 +12,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from quizgen.errors import QueryError
 from quizgen.evaluator.assumptions import describe
+from quizgen.evaluator.assumptions import text_lines as assumption_lines
 from quizgen.evaluator.cache import memo
 from quizgen.evaluator.peering import gateway_path, is_established, peered_ranges
 from quizgen.model import (
@@ -327,7 +328,7 @@ class NextHopResult:
             lines.append(f"Chosen route: {self.route.describe()} (RT-12..RT-14)")
         else:
             lines.append("No route covers this destination; the packet is dropped.")
-        return lines
+        return lines + assumption_lines(self.assumptions)
 
 
 def next_hop(topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address) -> NextHopResult:

@@ -19,7 +19,8 @@ from ipaddress import IPv4Address
 
 from quizgen.errors import QueryError
 from quizgen.evaluator.addresses import PLATFORM, is_public
-from quizgen.evaluator.assumptions import ASSUMPTIONS, describe, ordered
+from quizgen.evaluator.assumptions import describe, ordered
+from quizgen.evaluator.assumptions import text_lines as assumption_lines
 from quizgen.evaluator.nsg import Flow, NicVerdict, evaluate_nic
 from quizgen.evaluator.peering import (
     Transit,
@@ -240,10 +241,7 @@ class ReachResult:
             lines.append(f"  {n:>2}. [{mark}] {hop.step.value}{leg} at {hop.at}: {hop.text}")
         if first is not None and first + 1 < len(self.hops):
             lines.append("  Hops marked (if fixed) are checked as if the first failure were fixed.")
-        if self.assumptions:
-            lines += ["", "Assumes (UNCONFIRMED in azure-rules.md):"]
-            lines += [f"  - {ASSUMPTIONS[a]}" for a in self.assumptions]
-        return lines
+        return lines + assumption_lines(self.assumptions)
 
 
 def _proto_label(protocol: Protocol, port: int) -> str:
