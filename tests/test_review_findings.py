@@ -406,6 +406,7 @@ def test_f16_vnetlocal_udr_outside_the_vnet_is_flagged():
     ]
     hop = run(load(doc), "next-hop", {"vm": "vm-a", "dest": "10.1.1.4"})
     assert [a["id"] for a in hop["assumptions"]] == ["VNETLOCAL-OUTSIDE"]
+    assert "VNETLOCAL-OUTSIDE" in reach(load(doc), "vm-a", "vm-b", "tcp", 22).assumptions
 
 
 def test_f17_appliance_forwarding_is_checked_before_its_nsg():

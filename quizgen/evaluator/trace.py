@@ -30,7 +30,7 @@ from quizgen.evaluator.peering import (
     peers_of,
     transit,
 )
-from quizgen.evaluator.routes import EffectiveRoute, route_lookup
+from quizgen.evaluator.routes import EffectiveRoute, route_assumptions, route_lookup
 from quizgen.model import (
     GATEWAY_SUBNET,
     Direction,
@@ -362,6 +362,9 @@ class _Walk:
         assert vnet is not None
         at = f"{vnet_name}/{subnet_name}"
         route = route_lookup(topo, vnet_name, subnet_name).select(dest.ip)
+        if route is not None:  # U-05 (the IP shown for a gateway route) does not decide delivery
+            self.assumptions |= route_assumptions(topo, vnet_name, subnet_name, route, dest.ip)
+            self.assumptions.discard("U-05")
         if route is None:
             self.fail(
                 Step.ROUTE, at, Reason.NO_ROUTE, f"No route in {at} covers {dest.ip}.", ("RT-12",)
