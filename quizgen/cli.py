@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from quizgen import __version__, commands
+from quizgen.generator.topologies import SHAPES, SIZES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -211,3 +212,49 @@ def reach(
 ) -> None:
     """Trace a packet hop by hop: delivered, or why not."""
     _finish(commands.run_reach(file, from_, to, protocol, port, source_port), as_json)
+
+
+@main.command()
+@click.option("--seed", type=int, metavar="N", help="Seed for the draw; printed when omitted.")
+@click.option("--shape", type=click.Choice(SHAPES), help="Topology shape (drawn when omitted).")
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="KIND",
+    help="Fault to inject (repeat to combine; see --list-faults). Drawn when omitted.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(SIZES),
+    default="small",
+    show_default=True,
+    help="small: 2-5 VNets; medium: 6-12; large: 20-40.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write the topology file here (else stdout).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--list-faults", is_flag=True, help="List the fault catalogue and exit.")
+def scenario(
+    seed: int | None,
+    shape: str | None,
+    faults: tuple[str, ...],
+    size: str,
+    output: str | None,
+    force: bool,
+    list_faults: bool,
+) -> None:
+    """Generate a verified topology with injected faults."""
+    if list_faults:
+        click.echo(commands.fault_catalogue_text())
+        return
+    answer = commands.run_scenario(seed, shape, faults, size, output, force)
+    if answer.exit_code == commands.ANSWERED and seed is None:
+        click.echo(
+            f"seed: {answer.data['seed']} (pass --seed {answer.data['seed']} to get this "
+            "scenario again)",
+            err=True,
+        )
+    if answer.exit_code == commands.ANSWERED and output is not None:
+        click.echo(answer.text, err=True)
+        return
+    _finish(answer, as_json=False)

@@ -492,3 +492,74 @@ def run_reach(
 
     result = reach(topo, from_.strip(), to.strip(), proto, port, source_port=source_port)
     return Answer(ANSWERED, _text(text_of(result)), result.to_dict())
+
+
+# --- scenario ---------------------------------------------------------------------------------
+
+
+def fault_catalogue_text() -> str:
+    from quizgen.generator.faults import CATALOGUE, WITHHELD
+
+    rows = [
+        {"kind": f.kind, "reason": f.reason, "rules": ", ".join(f.rules), "summary": f.summary}
+        for f in CATALOGUE.values()
+    ]
+    lines = format_table(
+        rows,
+        [
+            ("kind", "Fault"),
+            ("reason", "Reason code"),
+            ("rules", "Rules"),
+            ("summary", "What it does"),
+        ],
+    )
+    lines += ["", "Not offered (they would rest on an UNCONFIRMED rule):"]
+    lines += [f"  {kind}: {why}" for kind, why in WITHHELD.items()]
+    return _text(lines)
+
+
+@_answers
+def run_scenario(
+    seed: int | None,
+    shape: str | None,
+    faults: Sequence[str],
+    size: str,
+    output: str | None,
+    force: bool,
+) -> Answer:
+    """A verified scenario as a topology file; ``data`` holds the seed and where it went."""
+    import os
+    import random
+    import tempfile
+
+    from quizgen.generator.scenario import generate
+    from quizgen.loader import dump_yaml, topology_from_dict
+
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**31)
+    if output is not None and os.path.exists(output) and not force:
+        raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
+    scenario = generate(seed, shape, list(faults), size)
+    text = dump_yaml(topology_from_dict(scenario.doc, "scenario"))
+    data = {
+        "seed": seed,
+        "shape": scenario.shape,
+        "size": size,
+        "faults": [f["kind"] for f in scenario.section["faults"]],
+        "output": output,
+    }
+    if output is None:
+        return Answer(ANSWERED, text.rstrip("\n"), data)
+    folder = os.path.dirname(os.path.abspath(output))
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
+    ) as handle:
+        handle.write(text)
+    os.replace(handle.name, output)  # atomic: a crash never leaves half a file
+    faults_text = ", ".join(data["faults"])
+    return Answer(
+        ANSWERED,
+        f"wrote {output}: {scenario.shape} ({size}), fault {faults_text}, seed {seed}",
+        data,
+    )

@@ -24,6 +24,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.source": frozenset({"yaml"}),  # the loader's YAML reader, with line numbers
     "quizgen.render": frozenset({"jinja2", "markupsafe"}),
     "quizgen.generator.names": frozenset({"faker"}),
+    # The scenario engine loads the documents it builds into the model, through the loader.
+    "quizgen.generator.scenario": frozenset({"yaml"}),
 }
 
 #: Never loaded just to show help: they are for the commands that need them.

@@ -1,0 +1,1 @@
+"""Generated scenarios: topologies, faults and the names they use, all drawn from an rng."""

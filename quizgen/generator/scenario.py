@@ -1,0 +1,294 @@
+"""Scenarios: a base topology, injected faults whose effect the evaluator proves, and the fix.
+
+``generate`` draws a base (topologies.build), places each requested fault (faults.CATALOGUE) and
+keeps a placement only when:
+
+- the base validates with no problem, and its probe flows are delivered with no assumption;
+- with the fault, every probe flow it changes fails with exactly the fault's reason code (or, for
+  a configuration fault, ``can-peer`` refuses with it), with no UNCONFIRMED assumption;
+- earlier faults keep their own reason on their probes;
+- applying the recorded fix to the final topology makes every probe deliverable again.
+
+The result is a topology document with a ``scenario:`` section that records all of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import quizgen
+from quizgen.errors import QuizgenError
+from quizgen.evaluator.peering import can_peer
+from quizgen.evaluator.trace import Reason, reach
+from quizgen.generator import patch
+from quizgen.generator.faults import CATALOGUE, WITHHELD, FaultKind, Placement
+from quizgen.generator.topologies import SHAPES, SIZES, Base, build
+from quizgen.loader import topology_from_dict
+from quizgen.model import Topology
+from quizgen.validate import check
+
+Doc = dict[str, Any]
+#: How many placements of one fault to try on a base, and how many bases to draw, before giving up.
+PLACEMENTS, BASES = 8, 12
+#: Probe candidates kept per base (a sample of its flows), to keep generation fast.
+PROBE_SAMPLE = 12
+
+
+class ScenarioError(QuizgenError):
+    """A scenario request that cannot be met (unknown shape, withheld fault, no placement)."""
+
+
+@dataclass
+class Scenario:
+    seed: int
+    shape: str
+    size: str
+    base: Doc  # the valid topology before any fault
+    doc: Doc  # the topology with its faults and the scenario section
+
+    @property
+    def section(self) -> Doc:
+        return self.doc["scenario"]
+
+
+def _answer(topo: Topology, flow: Doc) -> Any:
+    return reach(topo, flow["from"], flow["to"], flow["protocol"], flow["port"])
+
+
+def _probe_record(flow: Doc, before: Any, after: Any) -> Doc:
+    return {
+        "command": "reach",
+        "args": dict(flow),
+        "before": {"reachable": before.reachable, "reason": before.reason.value},
+        "after": {"reachable": after.reachable, "reason": after.reason.value},
+    }
+
+
+def _peer_record(a: str, b: str, before: Any, after: Any) -> Doc:
+    return {
+        "command": "can-peer",
+        "args": {"vnet_a": a, "vnet_b": b},
+        "before": {"ok": before.ok, "reason": before.reason},
+        "after": {"ok": after.ok, "reason": after.reason},
+    }
+
+
+def _delivered_flows(topo: Topology, flows: list[Doc]) -> list[tuple[Doc, Any]]:
+    """The flows delivered with no assumption, each with that answer."""
+    answers = [(f, _answer(topo, f)) for f in flows]
+    return [(f, r) for f, r in answers if r.reachable and r.confirmed]
+
+
+def _place(
+    fault: FaultKind,
+    base: Base,
+    doc: Doc,
+    before_topo: Topology,
+    live: list[tuple[Doc, Any]],
+    earlier: list[Doc],
+    rng: random.Random,
+) -> tuple[Doc, Doc, list[Doc], Topology] | None:
+    """Try placements of ``fault`` on ``doc`` (loaded as ``before_topo``, whose delivered flows
+    are ``live``); the first proven one as (new doc, record, undo, new topology)."""
+    for n, placement in enumerate(fault.targets(dataclasses.replace(base, doc=doc), rng)):
+        if n >= PLACEMENTS:
+            return None
+        try:
+            new_doc, undo = patch.apply(doc, placement.changes)
+            topo = topology_from_dict(new_doc, "scenario")
+        except (patch.PatchError, QuizgenError):
+            continue
+        proven = _prove(fault, placement, before_topo, topo, live)
+        if proven is None or not _earlier_hold(topo, earlier):
+            continue
+        probes, side_effects = proven
+        record = {
+            "kind": fault.kind,
+            "reason": fault.reason,
+            "rules": list(fault.rules),
+            "summary": placement.summary,
+            "touched": patch.touched(placement.changes),
+            "changes": placement.changes,
+            "probes": probes,
+        }
+        if side_effects:
+            record["side_effects"] = side_effects
+        return new_doc, record, placement.fix or undo, topo
+    return None
+
+
+def _prove(
+    fault: FaultKind,
+    placement: Placement,
+    before: Topology,
+    after: Topology,
+    live: list[tuple[Doc, Any]],
+) -> tuple[list[Doc], list[Doc]] | None:
+    """(probes, side effects) when the placement does what the fault claims, else None.
+
+    A probe fails with exactly the fault's reason. A side effect fails first on another check
+    (typically an outbound NSG whose VirtualNetwork tag lost the peer), with the fault's reason
+    among its later failures: the fault is still its cause. Any other breakage rejects the
+    placement, and answers leaning on an UNCONFIRMED rule are neither.
+    """
+    if fault.check == "can-peer":
+        assert placement.peer_pair is not None
+        a, b = placement.peer_pair
+        old, new = can_peer(before, a, b), can_peer(after, a, b)
+        if not old.ok or new.reason != fault.reason:
+            return None
+        return [_peer_record(a, b, old, new)], []
+    probes, side = [], []
+    for flow, then in live:
+        now = _answer(after, flow)
+        if now.reachable or not now.confirmed:
+            continue
+        if now.reason.value == fault.reason:
+            probes.append(_probe_record(flow, then, now))
+        elif fault.reason in {r.value for r in now.also}:
+            side.append(_probe_record(flow, then, now))
+        else:
+            return None  # the fault breaks something else than it claims: not this placement
+    return (probes, side) if probes else None
+
+
+def _earlier_hold(topo: Topology, earlier: list[Doc]) -> bool:
+    """Faults placed before keep their reason on their probes (combined faults stay distinct)."""
+    for record in earlier:
+        for probe in record["probes"]:
+            if _outcome(topo, probe) != probe["after"]:
+                return False
+    return True
+
+
+def _outcome(topo: Topology, probe: Doc) -> Doc:
+    args = probe["args"]
+    if probe["command"] == "can-peer":
+        r = can_peer(topo, args["vnet_a"], args["vnet_b"])
+        return {"ok": r.ok, "reason": r.reason}
+    r = reach(topo, args["from"], args["to"], args["protocol"], args["port"])
+    return {"reachable": r.reachable, "reason": r.reason.value}
+
+
+def restored(doc: Doc, base: Doc | None = None) -> bool:
+    """Apply the scenario's recorded fix: every probe is delivered (or can-peer ok) again.
+
+    When the fix rebuilds ``base`` exactly, that holds by construction: the probes' answers
+    before the faults were computed on ``base`` itself.
+    """
+    section = doc["scenario"]
+    body = {k: v for k, v in doc.items() if k != "scenario"}
+    fixed, _ = patch.apply(body, section["fix"])
+    if base is not None and fixed == base:
+        return True
+    topo = topology_from_dict(fixed, "fixed")
+    for record in section["faults"]:
+        for probe in record["probes"]:
+            outcome = _outcome(topo, probe)
+            if outcome != probe["before"]:
+                return False
+    return True
+
+
+def generate(
+    seed: int, shape: str | None = None, faults: list[str] | None = None, size: str = "small"
+) -> Scenario:
+    """A verified scenario; the same arguments always give the same scenario."""
+    for kind in faults or []:
+        if kind in WITHHELD:
+            raise ScenarioError(
+                f"fault {kind!r} is not offered: it would rest on an UNCONFIRMED "
+                f"rule ({WITHHELD[kind]})"
+            )
+        if kind not in CATALOGUE:
+            raise ScenarioError(f"unknown fault {kind!r}; expected one of: {', '.join(CATALOGUE)}")
+    if shape is not None and shape not in SHAPES:
+        raise ScenarioError(f"unknown shape {shape!r}; expected one of: {', '.join(SHAPES)}")
+    if size not in SIZES:
+        raise ScenarioError(f"unknown size {size!r}; expected one of: {', '.join(SIZES)}")
+    rng = random.Random(seed)
+    fitting = [s for s in SHAPES if all(s in CATALOGUE[k].shapes for k in faults or [])]
+    if shape is None:
+        if not fitting:
+            raise ScenarioError(f"no shape has what all of {', '.join(faults or [])} need")
+        shape = rng.choice(fitting)
+    elif shape not in fitting:
+        unfit = next(k for k in faults or [] if shape not in CATALOGUE[k].shapes)
+        raise ScenarioError(
+            f"fault {unfit!r} cannot be placed in a {shape} topology; it needs "
+            f"one of: {', '.join(CATALOGUE[unfit].shapes)}"
+        )
+    offered = [k for k, f in CATALOGUE.items() if shape in f.shapes]
+    for _ in range(BASES):
+        # A drawn fault that does not fit this base gives way to another on the same base.
+        choices = [list(faults)] if faults else [[k] for k in rng.sample(offered, 3)]
+        result = _attempt(seed, shape, size, choices, rng)
+        if result is not None:
+            return result
+    wanted = ", ".join(faults or ["a random fault"])
+    raise ScenarioError(
+        f"could not place {wanted} in a {size} {shape} topology after {BASES} "
+        "tries; try another seed or size"
+    )
+
+
+def _attempt(
+    seed: int, shape: str, size: str, choices: list[list[str]], rng: random.Random
+) -> Scenario | None:
+    base = build(shape, size, rng)
+    base_topo = topology_from_dict(base.doc, "base")
+    if check(base_topo):
+        return None  # the builder guarantees this; kept as a guard, tested to never happen
+    flows = base.flows if len(base.flows) <= PROBE_SAMPLE else rng.sample(base.flows, PROBE_SAMPLE)
+    live = _delivered_flows(base_topo, flows)
+    for kinds in choices:
+        scenario = _inject(seed, shape, size, kinds, base, base_topo, live, rng)
+        if scenario is not None:
+            return scenario
+    return None
+
+
+def _inject(
+    seed: int,
+    shape: str,
+    size: str,
+    kinds: list[str],
+    base: Base,
+    base_topo: Topology,
+    live: list[tuple[Doc, Any]],
+    rng: random.Random,
+) -> Scenario | None:
+    doc, topo, records, undos = base.doc, base_topo, [], []
+    for kind in kinds:
+        placed = _place(CATALOGUE[kind], base, doc, topo, live, records, rng)
+        if placed is None:
+            return None
+        doc, record, undo, topo = placed
+        records.append(record)
+        undos.append(undo)
+        if len(records) < len(kinds):
+            live = _delivered_flows(topo, [f for f, _ in live])
+    fix = [change for undo in reversed(undos) for change in undo]
+    section = {
+        "generator": f"quizgen {quizgen.__version__}",
+        "seed": seed,
+        "shape": shape,
+        "size": size,
+        "faults": records,
+        "fix": fix,
+    }
+    scenario = Scenario(seed, shape, size, base.doc, {**doc, "scenario": section})
+    if not restored(scenario.doc, base.doc):
+        return None
+    return scenario
+
+
+def fault_kinds() -> list[tuple[str, str, str, str]]:
+    """(kind, reason, rules, summary) of every offered fault, for help and docs."""
+    return [(f.kind, f.reason, ", ".join(f.rules), f.summary) for f in CATALOGUE.values()]
+
+
+__all__ = ["Reason", "Scenario", "ScenarioError", "fault_kinds", "generate", "restored"]
