@@ -415,3 +415,13 @@ def crowded_subnets(draw: st.DrawFn) -> dict:
         "route_tables": [{"name": "rt-a", "routes": udrs}],
         "vms": vms,
     }
+
+
+@st.composite
+def scenario_requests(draw: st.DrawFn) -> tuple[int, str, str]:
+    """(seed, fault kind, shape): any offered fault with a shape that can hold it."""
+    from quizgen.generator.faults import CATALOGUE
+
+    kind = draw(st.sampled_from(sorted(CATALOGUE)))
+    shape = draw(st.sampled_from(CATALOGUE[kind].shapes))
+    return draw(st.integers(0, 2**31 - 1)), kind, shape

@@ -94,20 +94,21 @@ def _apply_one(doc: dict[str, Any], change: Change) -> Change:
     if op == "add":
         if selector is not None:
             raise PatchError(f"{path}: add takes a list, not an item")
+        created = key not in parent
         items = parent[key] = list(parent.get(key, []))
         value = copy.deepcopy(change["value"])
         items.append(value)
         name = value.get("name") if isinstance(value, dict) else None
         if name is None:
             raise PatchError(f"{path}: added items must have a name")
+        if created:  # the list did not exist: the undo removes it whole
+            return {"op": "set", "path": path, "value": None}
         return {"op": "remove", "path": f"{path}[{name}]"}
     if op == "remove":
         if selector is None or not isinstance(parent.get(key), list):
             raise PatchError(f"{path}: remove takes a named list item")
         items = parent[key] = list(parent[key])
         removed = items.pop(_item(items, selector, path))
-        if not items:
-            del parent[key]
         return {
             "op": "add",
             "path": f"{'.'.join(_join(parents))}{'.' if parents else ''}{key}",
