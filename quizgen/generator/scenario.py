@@ -34,7 +34,7 @@ Doc = dict[str, Any]
 #: How many placements of one fault to try on a base, and how many bases to draw, before giving up.
 PLACEMENTS, BASES = 8, 12
 #: Probe candidates kept per base (a sample of its flows), to keep generation fast.
-PROBE_SAMPLE = 12
+PROBE_SAMPLE = 8
 
 
 class ScenarioError(QuizgenError):
