@@ -26,6 +26,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.generator.names": frozenset({"faker"}),
     # The scenario engine loads the documents it builds into the model, through the loader.
     "quizgen.generator.scenario": frozenset({"yaml"}),
+    # Questions read their bank files and embed topologies: YAML through source and loader.
+    "quizgen.questions": frozenset({"yaml"}),
 }
 
 #: Never loaded just to show help: they are for the commands that need them.

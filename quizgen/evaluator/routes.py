@@ -130,9 +130,9 @@ def _system_routes(topo: Topology, vnet: VNet, forced_tunnel: bool) -> list[Effe
         if not is_established(topo, link):
             continue  # RT-05: only Connected peers give routes (PEER-02)
         hop = peering_next_hop(topo, link)
-        routes += [
-            default(p, hop, link.name, ("RT-05", "ADDR-05")) for p in peered_ranges(topo, link)
-        ]
+        # ADDR-05 (routes follow the synced ranges) matters only for a link out of sync.
+        rules = ("RT-05", "ADDR-05") if link.synced_address_space is not None else ("RT-05",)
+        routes += [default(p, hop, link.name, rules) for p in peered_ranges(topo, link)]
     return routes
 
 

@@ -48,6 +48,7 @@ class Scenario:
     size: str
     base: Doc  # the valid topology before any fault
     doc: Doc  # the topology with its faults and the scenario section
+    flows: list[Doc] = dataclasses.field(default_factory=list)  # the base's candidate flows
 
     @property
     def section(self) -> Doc:
@@ -280,7 +281,7 @@ def _inject(
         "faults": records,
         "fix": fix,
     }
-    scenario = Scenario(seed, shape, size, base.doc, {**doc, "scenario": section})
+    scenario = Scenario(seed, shape, size, base.doc, {**doc, "scenario": section}, base.flows)
     if not restored(scenario.doc, base.doc):
         return None
     return scenario

@@ -1,0 +1,1 @@
+"""Question families, the question bank and the verified-key gate (answers from the evaluator)."""

@@ -1,0 +1,188 @@
+"""Helpers the families share: scenarios, exhibits, labels, misconceptions, reach checks."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from quizgen.checks import run
+from quizgen.generator.scenario import Scenario, ScenarioError, generate
+from quizgen.loader import topology_from_dict
+from quizgen.model import Topology
+
+Doc = dict[str, Any]
+
+#: The misconception (azure-rules.md section 12) of a learner who expects delivery where the
+#: evaluator says this reason: the wrong belief that option stands for.
+MISCONCEPTION_OF_REASON = {
+    "no-route": "T-01",  # peering is transitive
+    "peering-not-connected": "T-02",  # one side of the peering is enough
+    "nsg-deny-inbound": "T-18",  # an allow in either NSG is enough
+    "nsg-deny-outbound": "T-18",
+    "vnet-access-disabled": "T-14",  # disabling VNet access only removes routes / nothing
+    "gateway-transit-not-enabled": "T-04",  # the transit flags' sides
+    "gateway-routes-not-propagated": "T-39",
+    "local-gateway-conflict": "T-05",
+    "basic-sku-no-transit": "T-07",
+    "ip-forwarding-disabled": "T-42",
+    "appliance-not-forwarding": "T-44",
+    "route-none": "T-33",  # a UDR always wins / routes are only additive
+    "next-hop-vm-stopped": "T-44",
+}
+
+
+def scenario(rng: random.Random, **kwargs: Any) -> Scenario | None:
+    try:
+        return generate(rng.randrange(2**31), **kwargs)
+    except ScenarioError:
+        return None
+
+
+def topology_of(s: Scenario) -> Doc:
+    """The question's topology: the faulty network, without the scenario section that names
+    the fault (that would give the answer away)."""
+    return {k: v for k, v in s.doc.items() if k != "scenario"}
+
+
+def load(doc: Doc) -> Topology:
+    return topology_from_dict(doc, "question")
+
+
+def reach_answer(topo: Topology, flow: Doc) -> Doc:
+    return run(topo, "reach", flow)
+
+
+def label(topo: Topology, name_or_ip: str) -> str:
+    """How a stem names an endpoint: a VM by name, an on-premises host by address and site."""
+    if topo.vm(name_or_ip) is not None:
+        return name_or_ip
+    from ipaddress import IPv4Address
+
+    sites = topo.sites_containing(IPv4Address(name_or_ip))
+    return f"{name_or_ip} (on-premises, {sites[0].name})" if sites else name_or_ip
+
+
+def deciding_rules(answer: Doc) -> list[str]:
+    """The rule IDs of the hop that decided a reach answer (the first failure, else the route)."""
+    hops = answer["hops"]
+    failing = [h for h in hops if not h["ok"]]
+    if failing:
+        return failing[0]["rules"]
+    return [r for h in hops if h["step"] in ("route", "nsg-inbound") for r in h["rules"]][:4]
+
+
+# --- exhibits: the tables a real item shows ---------------------------------------------------
+
+
+def exhibit_vnets(doc: Doc) -> Doc:
+    return {
+        "title": "Virtual networks",
+        "columns": ["Name", "Region", "Address space", "Subnets"],
+        "rows": [
+            [
+                v["name"],
+                v["region"],
+                ", ".join(v["address_space"]),
+                ", ".join(f"{s['name']} ({s['prefix']})" for s in v.get("subnets", [])),
+            ]
+            for v in doc["vnets"]
+        ],
+    }
+
+
+def exhibit_peerings(topo: Topology) -> Doc:
+    from quizgen.evaluator.peering import peering_views
+
+    rows = []
+    for view in peering_views(topo):
+        link = view.link
+        rows.append(
+            [
+                link.name,
+                link.from_vnet,
+                link.to_vnet,
+                view.state.value,
+                _yes(link.allow_virtual_network_access),
+                _yes(link.allow_forwarded_traffic),
+                _yes(link.allow_gateway_transit),
+                _yes(link.use_remote_gateways),
+            ]
+        )
+    return {
+        "title": "Peerings",
+        "columns": [
+            "Name",
+            "From",
+            "To",
+            "State",
+            "Allow virtual network access",
+            "Allow forwarded traffic",
+            "Allow gateway transit",
+            "Use remote gateways",
+        ],
+        "rows": rows,
+    }
+
+
+def exhibit_vms(doc: Doc) -> Doc:
+    return {
+        "title": "Virtual machines",
+        "columns": ["Name", "Virtual network", "Subnet", "Private IP", "NIC NSG"],
+        "rows": [
+            [v["name"], v["vnet"], v["subnet"], v["ip"], v.get("nsg") or "None"]
+            for v in doc.get("vms", [])
+        ],
+    }
+
+
+def exhibit_nsg(nsg: Doc) -> Doc:
+    return {
+        "title": f"NSG {nsg['name']}",
+        "columns": [
+            "Priority",
+            "Name",
+            "Direction",
+            "Access",
+            "Protocol",
+            "Source",
+            "Destination",
+            "Ports",
+        ],
+        "rows": [
+            [
+                r["priority"],
+                r["name"],
+                r["direction"],
+                r["access"],
+                r.get("protocol", "*"),
+                _field(r.get("source", "*")),
+                _field(r.get("destination", "*")),
+                str(r.get("destination_ports", "*")),
+            ]
+            for r in sorted(nsg.get("rules", []), key=lambda r: r["priority"])
+        ],
+    }
+
+
+def exhibit_route_table(table: Doc) -> Doc:
+    return {
+        "title": f"Route table {table['name']}"
+        + (
+            ""
+            if table.get("propagate_gateway_routes", True)
+            else " (gateway route propagation: disabled)"
+        ),
+        "columns": ["Name", "Address prefix", "Next hop type", "Next hop IP"],
+        "rows": [
+            [r["name"], r["prefix"], r["next_hop_type"], r.get("next_hop_ip") or ""]
+            for r in table.get("routes", [])
+        ],
+    }
+
+
+def _field(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"

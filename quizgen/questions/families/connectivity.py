@@ -1,0 +1,138 @@
+"""Connectivity: which flows work in a network with one fault (reach, every check of section 10).
+
+yes-no-series: three flows, each a statement "X can connect to Y on TCP port N", judged on its
+own. single-choice: from one VM, which destination answers; each wrong option is a destination a
+learner holding the misconception of its failure reason would pick (common.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizgen.questions import common
+from quizgen.questions.bank import Spec
+from quizgen.questions.family import Context, Family
+
+Doc = dict[str, Any]
+
+
+def _answers(ctx: Context) -> tuple[Doc, Any, list[tuple[Doc, Doc]]] | None:
+    s = common.scenario(ctx.rng)
+    if s is None:
+        return None
+    doc = common.topology_of(s)
+    topo = common.load(doc)
+    flows = [
+        dict(p["args"]) for f in s.section["faults"] for p in f["probes"] if p["command"] == "reach"
+    ] + list(s.flows)
+    seen, answered = set(), []
+    for flow in flows:
+        key = (flow["from"], flow["to"], flow["port"])
+        if key in seen:
+            continue
+        seen.add(key)
+        answer = common.reach_answer(topo, flow)
+        if not answer["assumptions"]:
+            answered.append((flow, answer))
+    return doc, topo, answered
+
+
+def _explain(ctx: Context, topo: Any, flow: Doc, answer: Doc) -> str:
+    return " ".join(answer["explanation"][:2])
+
+
+def build(ctx: Context) -> Doc | None:
+    got = _answers(ctx)
+    if got is None:
+        return None
+    doc, topo, answered = got
+    exhibits = [common.exhibit_vnets(doc), common.exhibit_peerings(topo), common.exhibit_vms(doc)]
+    rules = ["RT-12", "NSG-05"]
+    if ctx.item_type == "yes-no-series":
+        good = [fa for fa in answered if fa[1]["reachable"]]
+        bad = [fa for fa in answered if not fa[1]["reachable"]]
+        if not good or not bad or len(answered) < 3:
+            return None
+        picked = [ctx.rng.choice(bad), ctx.rng.choice(good)]
+        rest = [fa for fa in answered if fa not in picked]
+        picked.append(ctx.rng.choice(rest))
+        ctx.rng.shuffle(picked)
+        statements, explanation = [], []
+        for n, (flow, answer) in enumerate(picked, start=1):
+            i = ctx.check(
+                "reach", flow, {"reachable": answer["reachable"], "reason": answer["reason"]}
+            )
+            fields = {
+                "src": common.label(topo, flow["from"]),
+                "dst": common.label(topo, flow["to"]),
+                "port": flow["port"],
+            }
+            statements.append(
+                {
+                    "text": ctx.phrase("statement", **fields),
+                    "answer": answer["reachable"],
+                    "check": i,
+                    "claim": {"reachable": True},
+                }
+            )
+            verdict = "Yes" if answer["reachable"] else "No"
+            explanation.append(f"Statement {n}: {verdict}. {_explain(ctx, topo, flow, answer)}")
+            rules += common.deciding_rules(answer)
+        failing = sum(not a["reachable"] for _, a in picked)
+        return ctx.question(
+            stem_fields={},
+            topology=doc,
+            explanation=explanation,
+            rules=rules,
+            difficulty=1 + failing + len(doc["vnets"]) // 3,
+            exhibits=exhibits,
+            statements=statements,
+        )
+    # single-choice: from one source, exactly one destination answers on the port
+    by_source: dict[tuple[str, int], list[tuple[Doc, Doc]]] = {}
+    for flow, answer in answered:
+        if common.MISCONCEPTION_OF_REASON.get(answer["reason"]) or answer["reachable"]:
+            by_source.setdefault((flow["from"], flow["port"]), []).append((flow, answer))
+    for (src, port), group in ctx.rng.sample(sorted(by_source.items()), len(by_source)):
+        good = [fa for fa in group if fa[1]["reachable"]]
+        bad = [fa for fa in group if not fa[1]["reachable"]]
+        if not good or not bad:
+            continue
+        right = ctx.rng.choice(good)
+        wrong = ctx.rng.sample(bad, min(3, len(bad)))
+        options, explanation = [], []
+        for flow, answer in [right, *wrong]:
+            i = ctx.check(
+                "reach", flow, {"reachable": answer["reachable"], "reason": answer["reason"]}
+            )
+            option: Doc = {
+                "text": common.label(topo, flow["to"]),
+                "correct": answer["reachable"],
+                "check": i,
+                "claim": {"reachable": True},
+            }
+            if not answer["reachable"]:
+                option["misconception"] = common.MISCONCEPTION_OF_REASON[answer["reason"]]
+            options.append(option)
+            explanation.append(
+                f"{common.label(topo, flow['to'])}: {_explain(ctx, topo, flow, answer)}"
+            )
+            rules += common.deciding_rules(answer)
+        return ctx.question(
+            stem_fields={"src": common.label(topo, src), "port": port},
+            topology=doc,
+            explanation=explanation,
+            rules=rules,
+            difficulty=1 + len(wrong) + len(doc["vnets"]) // 3,
+            exhibits=exhibits,
+            options=options,
+        )
+    return None
+
+
+FAMILY = Family(
+    "connectivity",
+    "which flows work in a network with one fault: peering, NSGs, routes, transit, appliances",
+    Spec(("yes-no-series", "single-choice"), frozenset({"src", "dst", "port"}), ("statement",)),
+    build,
+)

@@ -1,0 +1,120 @@
+"""The verified-key gate: a question document is kept only if the evaluator re-derives its key.
+
+A question document (contracts.md section 4) carries ``checks``: evaluator queries with the
+``quizgen net`` argument names and the answer they must reproduce. Every option, statement,
+hotspot blank and ordering refers to one check by index and states what it claims:
+
+- an option or statement: ``{"check": i, "claim": {...}}``; it is correct (true) exactly when
+  the claim matches check i's answer (``quizgen.checks.mismatches``);
+- a hotspot blank: ``{"check": i, "field": "next_hop_type", "answer": ...}``; the answer is that
+  field of check i's answer, and it is one of the blank's choices;
+- an ordering: ``{"check": i, "field": "hops", "answer": [...]}`` read the same way.
+
+A check may carry ``changes`` (quizgen.generator.patch): it is then run on the topology with
+those changes applied, which is how fix-it options are decided.
+
+The gate refuses a question when any check fails to reproduce, when an answer leans on an
+UNCONFIRMED rule (a non-empty ``assumptions``), when an option's ``correct`` disagrees with its
+check, when the number of correct options is not the intended one, when two statements share a
+check (they must be decided independently), or when a blank's answer is not among its choices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizgen.checks import mismatches, run
+from quizgen.errors import QuizgenError
+from quizgen.generator import patch
+from quizgen.loader import topology_from_dict
+
+Doc = dict[str, Any]
+
+#: How many options are correct, by item type (multi-choice says so in its "select" field).
+SINGLE = {"single-choice": 1, "fix-it": 1}
+
+
+def answers(question: Doc) -> list[Doc]:
+    """Run every check of the question on its embedded topology; the answers, in order."""
+    base = question["topology"]
+    topo = topology_from_dict(base, question["id"])
+    out = []
+    for check in question["checks"]:
+        changes = check.get("changes")
+        if changes:
+            changed, _ = patch.apply(base, changes)
+            out.append(
+                run(topology_from_dict(changed, question["id"]), check["command"], check["args"])
+            )
+        else:
+            out.append(run(topo, check["command"], check["args"]))
+    return out
+
+
+def _field(answer: Doc, field: str) -> Any:
+    value: Any = answer
+    for part in field.split("."):
+        value = value[part] if isinstance(value, dict) else [v[part] for v in value]
+    return value
+
+
+def problems(question: Doc) -> list[str]:
+    """Everything wrong with the question's key; empty when the gate lets it through."""
+    try:
+        results = answers(question)
+    except (QuizgenError, KeyError, IndexError, TypeError) as error:
+        return [f"its checks do not run: {error}"]
+    out: list[str] = []
+    for n, (check, answer) in enumerate(zip(question["checks"], results, strict=True)):
+        out += [f"check {n}: {m}" for m in mismatches(check.get("expect", {}), answer)]
+        if answer.get("assumptions"):
+            ids = [a["id"] for a in answer["assumptions"]]
+            out.append(f"check {n} leans on UNCONFIRMED rules: {', '.join(ids)}")
+
+    def holds(item: Doc) -> bool:
+        return not mismatches(item["claim"], results[item["check"]])
+
+    options = question.get("options", [])
+    for option in options:
+        if option["correct"] != holds(option):
+            out.append(
+                f"option {option['key']} is marked correct={option['correct']} but the "
+                f"evaluator says {not option['correct']}"
+            )
+        if not option["correct"] and not option.get("misconception"):
+            out.append(f"option {option['key']} is a distractor without a misconception")
+    item_type = question["item_type"]
+    wanted = question.get("select", SINGLE.get(item_type))
+    if options and wanted is not None:
+        correct = sum(o["correct"] for o in options)
+        if correct != wanted:
+            out.append(f"{correct} options are correct; a {item_type} item needs {wanted}")
+    if len({o["text"] for o in options}) != len(options):
+        out.append("two options have the same text")
+    statements = question.get("statements", [])
+    if len({s["check"] for s in statements}) != len(statements):
+        out.append("two statements share a check; each must be decided on its own")
+    for n, statement in enumerate(statements):
+        if statement["answer"] != holds(statement):
+            out.append(
+                f"statement {n + 1} says {statement['answer']} but the evaluator says "
+                f"{not statement['answer']}"
+            )
+    for blank in question.get("blanks", []):
+        actual = _field(results[blank["check"]], blank["field"])
+        if blank["answer"] != actual:
+            out.append(f"blank {blank['key']}: answer {blank['answer']!r}, evaluator {actual!r}")
+        if blank["answer"] not in blank["choices"] or len(set(blank["choices"])) != len(
+            blank["choices"]
+        ):
+            out.append(f"blank {blank['key']}: the answer must be one of distinct choices")
+    ordering = question.get("ordering")
+    if ordering is not None:
+        actual = _field(results[ordering["check"]], ordering["field"])
+        if ordering["answer"] != actual:
+            out.append(f"ordering: answer {ordering['answer']!r}, evaluator {actual!r}")
+    return out
+
+
+def passes(question: Doc) -> bool:
+    return not problems(question)
