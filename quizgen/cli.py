@@ -15,6 +15,7 @@ import click
 
 from quizgen import __version__, commands
 from quizgen.generator.topologies import SHAPES, SIZES
+from quizgen.questions import ITEM_TYPES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -252,6 +253,68 @@ def scenario(
         click.echo(
             f"seed: {answer.data['seed']} (pass --seed {answer.data['seed']} to get this "
             "scenario again)",
+            err=True,
+        )
+    if answer.exit_code == commands.ANSWERED and output is not None:
+        click.echo(answer.text, err=True)
+        return
+    _finish(answer, as_json=False)
+
+
+@main.command()
+@click.option(
+    "--count",
+    "-n",
+    type=click.IntRange(1, 10_000),
+    default=10,
+    show_default=True,
+    help="How many questions.",
+)
+@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
+@click.option("--family", metavar="F", help="Only this family (see --list).")
+@click.option("--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type.")
+@click.option("--objective", metavar="O", help="Only families whose AZ-104 objective contains O.")
+@click.option(
+    "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D (1-5)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "md"]),
+    default="json",
+    show_default=True,
+    help="Question documents (JSON, JSON lines) or Markdown text.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write here (else stdout).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option(
+    "--id", "question_id", metavar="ID", help="Regenerate one question: FAMILY@VERSION#SEED."
+)
+@click.option("--list", "list_families", is_flag=True, help="List the question families and exit.")
+def generate(
+    count: int,
+    seed: int | None,
+    family: str | None,
+    item_type: str | None,
+    objective: str | None,
+    difficulty: int | None,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    question_id: str | None,
+    list_families: bool,
+) -> None:
+    """Generate exam questions whose keys the evaluator has verified."""
+    if list_families:
+        click.echo(commands.families_text())
+        return
+    answer = commands.run_generate(
+        count, seed, family, item_type, objective, difficulty, fmt, output, force, question_id
+    )
+    if answer.exit_code == commands.ANSWERED and seed is None and question_id is None:
+        click.echo(
+            f"seed: {answer.data['seed']} (pass --seed {answer.data['seed']} to get "
+            "these questions again)",
             err=True,
         )
     if answer.exit_code == commands.ANSWERED and output is not None:

@@ -518,6 +518,87 @@ def fault_catalogue_text() -> str:
     return _text(lines)
 
 
+def _write(output: str, text: str, force: bool) -> None:
+    """Write ``text`` to ``output`` atomically; never replace a file without ``force``."""
+    import os
+    import tempfile
+
+    if os.path.exists(output) and not force:
+        raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
+    folder = os.path.dirname(os.path.abspath(output))
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
+    ) as handle:
+        handle.write(text)
+    os.replace(handle.name, output)  # atomic: a crash never leaves half a file
+
+
+def families_text() -> str:
+    from quizgen.questions.families import families
+    from quizgen.questions.generate import wording
+
+    rows = [
+        {
+            "name": f.name,
+            "types": ", ".join(f.spec.item_types),
+            "objective": wording(f.name).objective,
+        }
+        for f in families().values()
+    ]
+    return _text(
+        format_table(
+            rows, [("name", "Family"), ("types", "Item types"), ("objective", "AZ-104 objective")]
+        )
+    )
+
+
+@_answers
+def run_generate(
+    count: int,
+    seed: int | None,
+    family: str | None,
+    item_type: str | None,
+    objective: str | None,
+    difficulty: int | None,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    question_id: str | None,
+) -> Answer:
+    """Verified questions as JSON, JSON lines or Markdown."""
+    import random
+
+    from quizgen.questions.generate import by_id, generate
+    from quizgen.render import markdown
+
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**31)
+    if output is not None and _exists(output) and not force:
+        raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
+    if question_id is not None:
+        questions = [by_id(question_id)]
+    else:
+        questions = generate(count, seed, family, item_type, objective, difficulty)
+    if fmt == "json":
+        text = to_json(questions)
+    elif fmt == "jsonl":
+        text = "\n".join(json.dumps(q) for q in questions)
+    else:
+        text = markdown(questions)
+    data = {"seed": seed, "count": len(questions), "output": output}
+    if output is None:
+        return Answer(ANSWERED, text.rstrip("\n"), data)
+    _write(output, text if text.endswith("\n") else text + "\n", force)
+    return Answer(ANSWERED, f"wrote {output}: {len(questions)} question(s), seed {seed}", data)
+
+
+def _exists(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
+
+
 @_answers
 def run_scenario(
     seed: int | None,
@@ -530,7 +611,6 @@ def run_scenario(
     """A verified scenario as a topology file; ``data`` holds the seed and where it went."""
     import os
     import random
-    import tempfile
 
     from quizgen.generator.scenario import generate
     from quizgen.loader import dump_yaml, topology_from_dict
@@ -550,13 +630,7 @@ def run_scenario(
     }
     if output is None:
         return Answer(ANSWERED, text.rstrip("\n"), data)
-    folder = os.path.dirname(os.path.abspath(output))
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
-    ) as handle:
-        handle.write(text)
-    os.replace(handle.name, output)  # atomic: a crash never leaves half a file
+    _write(output, text, force)
     faults_text = ", ".join(data["faults"])
     return Answer(
         ANSWERED,

@@ -26,17 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from quizgen.errors import InputProblem, QuizgenError
+from quizgen.questions import ITEM_TYPES  # noqa: F401  (re-exported for families)
 from quizgen.resources import question_bank_dir
 from quizgen.source import read_text, render_path, show
 
-ITEM_TYPES = (
-    "single-choice",
-    "multi-choice",
-    "yes-no-series",
-    "hotspot",
-    "ordering",
-    "fix-it",
-)
 _KEYS = ("family", "version", "objective", "learn", "stems", "phrases")
 
 

@@ -75,19 +75,53 @@ def deciding_rules(answer: Doc) -> list[str]:
 
 
 def exhibit_vnets(doc: Doc) -> Doc:
+    def subnet(s: Doc) -> str:
+        extras = [
+            f"NSG {s['nsg']}" if s.get("nsg") else "",
+            f"route table {s['route_table']}" if s.get("route_table") else "",
+        ]
+        return f"{s['name']} ({', '.join([s['prefix'], *filter(None, extras)])})"
+
+    def gateway(v: Doc) -> str:
+        g = v.get("gateway")
+        if not g:
+            return "None"
+        sites = ", ".join(g.get("connections", [])) or "no connection"
+        return f"{g['name']} ({g.get('type', 'vpn').upper()}, {g.get('sku', 'VpnGw1')}; {sites})"
+
     return {
         "title": "Virtual networks",
-        "columns": ["Name", "Region", "Address space", "Subnets"],
+        "columns": ["Name", "Region", "Address space", "Subnets", "Gateway"],
         "rows": [
             [
                 v["name"],
                 v["region"],
                 ", ".join(v["address_space"]),
-                ", ".join(f"{s['name']} ({s['prefix']})" for s in v.get("subnets", [])),
+                "; ".join(subnet(s) for s in v.get("subnets", [])),
+                gateway(v),
             ]
             for v in doc["vnets"]
         ],
     }
+
+
+def exhibit_onprem(doc: Doc) -> Doc | None:
+    if not doc.get("onprem"):
+        return None
+    return {
+        "title": "On-premises networks",
+        "columns": ["Name", "Address space"],
+        "rows": [[o["name"], ", ".join(o["address_space"])] for o in doc["onprem"]],
+    }
+
+
+def network_exhibits(doc: Doc, topo: Topology) -> list[Doc]:
+    """Everything that decides a flow: VNets, peerings, VMs, NSGs, route tables, sites."""
+    exhibits = [exhibit_vnets(doc), exhibit_peerings(topo), exhibit_vms(doc)]
+    exhibits += [exhibit_nsg(n) for n in doc.get("nsgs", [])]
+    exhibits += [exhibit_route_table(t) for t in doc.get("route_tables", [])]
+    onprem = exhibit_onprem(doc)
+    return exhibits + ([onprem] if onprem else [])
 
 
 def exhibit_peerings(topo: Topology) -> Doc:
@@ -125,11 +159,20 @@ def exhibit_peerings(topo: Topology) -> Doc:
 
 
 def exhibit_vms(doc: Doc) -> Doc:
+    def settings(v: Doc) -> str:
+        flags = [
+            "IP forwarding" if v.get("ip_forwarding") else "",
+            "forwards in the OS" if v.get("appliance") else "",
+            "stopped" if v.get("power_state") == "stopped" else "",
+            f"public IP {v['public_ip']}" if v.get("public_ip") else "",
+        ]
+        return ", ".join(filter(None, flags)) or "-"
+
     return {
         "title": "Virtual machines",
-        "columns": ["Name", "Virtual network", "Subnet", "Private IP", "NIC NSG"],
+        "columns": ["Name", "Virtual network", "Subnet", "Private IP", "NIC NSG", "Settings"],
         "rows": [
-            [v["name"], v["vnet"], v["subnet"], v["ip"], v.get("nsg") or "None"]
+            [v["name"], v["vnet"], v["subnet"], v["ip"], v.get("nsg") or "None", settings(v)]
             for v in doc.get("vms", [])
         ],
     }

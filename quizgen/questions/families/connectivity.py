@@ -46,7 +46,7 @@ def build(ctx: Context) -> Doc | None:
     if got is None:
         return None
     doc, topo, answered = got
-    exhibits = [common.exhibit_vnets(doc), common.exhibit_peerings(topo), common.exhibit_vms(doc)]
+    exhibits = common.network_exhibits(doc, topo)
     rules = ["RT-12", "NSG-05"]
     if ctx.item_type == "yes-no-series":
         good = [fa for fa in answered if fa[1]["reachable"]]
