@@ -518,20 +518,44 @@ def fault_catalogue_text() -> str:
     return _text(lines)
 
 
+def _check_output(output: str, force: bool) -> None:
+    """Refuse an output path that would lose something: never replace what is not a regular file
+    (a folder, a symlink, a device), and a regular file only with ``force``."""
+    import os
+
+    if not output.strip():
+        raise ArgumentError("-o: got an empty path; expected a file name such as output/lab.yaml")
+    if os.path.islink(output) or (os.path.exists(output) and not os.path.isfile(output)):
+        raise ArgumentError(
+            f"-o: {output} is not a regular file (a folder, link or device); "
+            "expected a path to a new or existing file"
+        )
+    if os.path.exists(output) and not force:
+        raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
+
+
 def _write(output: str, text: str, force: bool) -> None:
-    """Write ``text`` to ``output`` atomically; never replace a file without ``force``."""
+    """Write ``text`` to ``output`` atomically (a crash never leaves half a file)."""
     import os
     import tempfile
 
-    if os.path.exists(output) and not force:
-        raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
+    _check_output(output, force)
     folder = os.path.dirname(os.path.abspath(output))
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
-    ) as handle:
-        handle.write(text)
-    os.replace(handle.name, output)  # atomic: a crash never leaves half a file
+    handle = None
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
+        ) as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # as a plain open() would create it
+        os.replace(handle.name, output)
+    except OSError as error:
+        if handle is not None and os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise ArgumentError(f"-o: cannot write {output}: {error.strerror or error}") from None
 
 
 def families_text() -> str:
@@ -574,8 +598,8 @@ def run_generate(
 
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
-    if output is not None and _exists(output) and not force:
-        raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
+    if output is not None:
+        _check_output(output, force)
     if question_id is not None:
         questions = [by_id(question_id)]
     else:
@@ -593,12 +617,6 @@ def run_generate(
     return Answer(ANSWERED, f"wrote {output}: {len(questions)} question(s), seed {seed}", data)
 
 
-def _exists(path: str) -> bool:
-    import os
-
-    return os.path.exists(path)
-
-
 @_answers
 def run_scenario(
     seed: int | None,
@@ -609,7 +627,6 @@ def run_scenario(
     force: bool,
 ) -> Answer:
     """A verified scenario as a topology file; ``data`` holds the seed and where it went."""
-    import os
     import random
 
     from quizgen.generator.scenario import generate
@@ -617,8 +634,8 @@ def run_scenario(
 
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
-    if output is not None and os.path.exists(output) and not force:
-        raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
+    if output is not None:
+        _check_output(output, force)
     scenario = generate(seed, shape, list(faults), size)
     text = dump_yaml(topology_from_dict(scenario.doc, "scenario"))
     data = {

@@ -72,3 +72,40 @@ def test_list_faults() -> None:
     assert code == 0
     for kind in (*CATALOGUE, *WITHHELD):
         assert kind in stdout
+
+
+def test_same_seed_same_bytes_whatever_the_hash_seed() -> None:
+    """Nothing depends on set or dict ordering of strings (PYTHONHASHSEED varies per process)."""
+    import os
+
+    outputs = set()
+    for hash_seed in ("0", "1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-m", "quizgen", "scenario", "--seed", "7",
+                               "--shape", "mesh", "--fault", "non-transitive"],
+                              capture_output=True, text=True, check=True, env=env)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
+def test_output_paths_that_would_lose_something_are_refused(tmp_path: Path) -> None:
+    target = tmp_path / "real.yaml"
+    target.write_text("keep me\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    for path, fragment in ((str(tmp_path), "not a regular file"), (str(link), "not a regular file"),
+                           ("", "empty path"), ("/proc/nope/x.yaml", "cannot write")):
+        code, _, stderr = invoke("scenario", "--seed", "1", "-o", path, "--force")
+        assert code == 2 and fragment in stderr and "Traceback" not in stderr
+    assert target.read_text() == "keep me\n" and link.is_symlink()
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "lab.yaml"
+    assert invoke("scenario", "--seed", "1", "-o", str(out))[0] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask

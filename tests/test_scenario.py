@@ -43,6 +43,9 @@ def assert_proven(scenario) -> None:
                 assert probe["before"] == {"reachable": True, "reason": "delivered"}
                 assert (answer["reachable"], answer["reason"]) == (False, kind.reason)
                 assert answer["assumptions"] == []  # never keyed on an UNCONFIRMED rule
+            elif probe["command"] == "validate":
+                codes = [p["code"] for p in run(topo, "validate", {})["problems"]]
+                assert kind.reason in codes and probe["before"] == {"present": False}
             else:
                 assert (answer["ok"], answer["reason"]) == (False, kind.reason)
         for effect in fault.get("side_effects", []):

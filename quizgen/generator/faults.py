@@ -30,6 +30,7 @@ class Placement:
     summary: str  # one sentence: what was done, naming the objects
     fix: list[Change] | None = None  # when the plain undo is not how Azure fixes it (PEER-03)
     peer_pair: tuple[str, str] | None = None  # for can-peer faults: the pair to check
+    fix_note: str | None = None  # how Azure applies the fix, when the changes alone do not say
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class FaultKind:
     rules: tuple[str, ...]
     summary: str
     targets: Callable[[Base, random.Random], Iterator[Placement]]
-    check: str = "reach"  # or "can-peer" for configuration faults
+    check: str = "reach"  # "can-peer" or "validate" for configurations Azure refuses
     shapes: tuple[str, ...] = SHAPES  # the shapes whose bases have what the fault needs
 
 
@@ -139,17 +140,21 @@ def _nsg_deny(
             below = min([r["priority"] for r in allows] or [_min_priority(nsg, direction)])
             priority = _free_priority(nsg, direction, below, rng)
             peer = "VirtualNetwork" if style == "tag" else there_prefix
-            if style == "shadow":
-                ports, name = "0-65535", f"deny-all-from-{_short(there['subnet'])}"
-                if direction == "outbound":
-                    name = f"deny-all-to-{_short(there['subnet'])}"
-            else:
-                ports = port
-                name = (
-                    f"deny-{port}-from-{'vnets' if style == 'tag' else _short(there['subnet'])}"
-                    if direction == "inbound"
-                    else f"deny-{port}-to-{'vnets' if style == 'tag' else _short(there['subnet'])}"
+            # Name the other side by VNet and subnet: "web" alone could be any VNet's web tier.
+            other = (
+                "vnets"
+                if style == "tag"
+                else (
+                    f"{_short(there['vnet'])}-{_short(there['subnet'])}"
+                    if there["vnet"] != here["vnet"]
+                    else _short(there["subnet"])
                 )
+            )
+            way = "from" if direction == "inbound" else "to"
+            if style == "shadow":
+                ports, name = "0-65535", f"deny-all-{way}-{other}"
+            else:
+                ports, name = port, f"deny-{port}-{way}-{other}"
             rule = {
                 "name": name,
                 "priority": priority,
@@ -218,10 +223,11 @@ def _initiated(base: Base, rng: random.Random) -> Iterator[Placement]:
 def _disconnected(base: Base, rng: random.Random) -> Iterator[Placement]:
     for a, b in _shuffled(rng, _peered_pairs(base)):
         keep, gone = _link(base.doc, a, b), _link(base.doc, b, a)
+        # Re-create the link that allows gateway transit before the one that uses it (PEER-09).
+        links = sorted([dict(keep), dict(gone)], key=lambda p: bool(p.get("use_remote_gateways")))
         fix = [
             {"op": "remove", "path": f"peerings[{keep['name']}]"},
-            {"op": "add", "path": "peerings", "value": dict(keep)},
-            {"op": "add", "path": "peerings", "value": dict(gone)},
+            *({"op": "add", "path": "peerings", "value": link} for link in links),
         ]
         yield Placement(
             [
@@ -261,7 +267,7 @@ def _non_transitive(base: Base, rng: random.Random) -> Iterator[Placement]:
     doc = base.doc
     pairs = _peered_pairs(base)
     for a, b in _shuffled(rng, [p for p in pairs if p[0] < p[1]]):
-        middles = [m for m in {x for _, x in pairs} if (a, m) in pairs and (b, m) in pairs]
+        middles = [m for m in sorted({x for _, x in pairs}) if (a, m) in pairs and (b, m) in pairs]
         if not middles:
             continue
         x, y = _link(doc, a, b), _link(doc, b, a)
@@ -406,6 +412,8 @@ def _basic_sku(base: Base, rng: random.Random) -> Iterator[Placement]:
         yield Placement(
             [{"op": "set", "path": f"vnets[{hub}].gateway.sku", "value": "Basic"}],
             f"The gateway of {hub} is a Basic SKU gateway.",
+            fix_note="A Basic SKU gateway cannot be resized to a VpnGw SKU: delete it and create "
+            "the gateway again with VpnGw1 or higher (GW-03).",
         )
 
 
@@ -422,8 +430,9 @@ def _udr_missing_one_spoke(base: Base, rng: random.Random) -> Iterator[Placement
         if changes:
             yield Placement(
                 changes,
-                f"{table['name']} lost its routes through the hub appliance; "
-                "the other spokes still send through it, so replies have no way back.",
+                f"{table['name']} lost its routes through the hub appliance: its spoke has no "
+                "route to the other spokes, and replies to what they send through the appliance "
+                "have no way back.",
             )
 
 
@@ -667,18 +676,20 @@ CATALOGUE: dict[str, FaultKind] = {
         ),
         FaultKind(
             "transit-flags-swapped",
-            "gateway-transit-not-enabled",
+            "remote-gateway-missing",
             ("PEER-08", "PEER-09"),
-            "the two transit flags set on the wrong links",
+            "the transit flags swapped: use_remote_gateways on the hub's link is refused",
             _transit_fault("swapped"),
+            check="validate",
             shapes=_HUB_GW,
         ),
         FaultKind(
             "spoke-own-gateway",
             "local-gateway-conflict",
             ("PEER-09", "PEER-10"),
-            "a spoke with its own gateway asks to use the hub's",
+            "a spoke with its own gateway asks to use the hub's (refused)",
             _transit_fault("own-gateway"),
+            check="validate",
             shapes=_HUB_GW,
         ),
         FaultKind(

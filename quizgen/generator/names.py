@@ -129,6 +129,43 @@ def _role(role: str) -> str:
     return text
 
 
+#: Cities where companies keep offices and datacenters: on-premises sites read like real ones.
+SITES = (
+    "amsterdam",
+    "atlanta",
+    "austin",
+    "boston",
+    "chicago",
+    "dallas",
+    "denver",
+    "dublin",
+    "frankfurt",
+    "hamburg",
+    "houston",
+    "london",
+    "madrid",
+    "manchester",
+    "milan",
+    "montreal",
+    "munich",
+    "newyork",
+    "paris",
+    "phoenix",
+    "seattle",
+    "singapore",
+    "stockholm",
+    "sydney",
+    "tokyo",
+    "toronto",
+    "vienna",
+    "warsaw",
+    "zurich",
+    "hq",
+    "dc1",
+    "dc2",
+)
+
+
 class Namer:
     """Names for one generated scenario; everything is drawn from the ``rng`` given.
 
@@ -234,13 +271,10 @@ class Namer:
         return self._unique("gateway", f"vgw-hub-{region_code(region)}")
 
     def onprem(self) -> str:
-        """``onprem-{city}`` from a faker city, e.g. ``onprem-lake-amanda``."""
+        """``onprem-{city}`` from real office and datacenter cities, e.g. ``onprem-chicago``."""
         taken = self._taken["onprem"]
-        for _ in range(10):
-            city = slug(self._fake(lambda fake: fake.city()))
-            if city and f"onprem-{city}" not in taken:
-                break
-        return self._unique("onprem", f"onprem-{city or 'site'}")
+        free = [c for c in SITES if f"onprem-{c}" not in taken]
+        return self._unique("onprem", f"onprem-{self._rng.choice(free or SITES)}")
 
     def peering(self, from_vnet: str, to_vnet: str) -> str:
         """``peer-{from}-to-{to}`` with the ``vnet-`` prefixes dropped, cut to fit 80 characters."""

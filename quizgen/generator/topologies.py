@@ -210,9 +210,7 @@ class _Builder:
                 continue  # not every team puts an NSG on every subnet
             if self.mgmt_prefix is not None and role != "shared":
                 rules.append(
-                    self.rule(
-                        "allow-ssh-from-mgmt", base + 10, "allow", "22", str(self.mgmt_prefix)
-                    )
+                    self.rule("allow-ssh-from-hub", base + 10, "allow", "22", str(self.mgmt_prefix))
                 )
             nsg_name = self.names.nsg(f"{role}-{v.name.removeprefix('vnet-')}")
             self.nsgs.append({"name": nsg_name, "rules": rules})
