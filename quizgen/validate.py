@@ -63,81 +63,107 @@ _SPECS: dict[str, _Spec] = {
     # Peering: address spaces and gateway transit
     "address-space-overlap": _e(("ADDR-01",), "two VNets linked by a peering overlap"),
     "overlaps-already-peered-vnet": _e(
-        ("ADDR-02",), "two overlapping VNets are both peered with the same VNet"),
+        ("ADDR-02",), "two overlapping VNets are both peered with the same VNet"
+    ),
     "remote-gateway-missing": _e(
-        ("PEER-09",), "use_remote_gateways toward a VNet without a gateway"),
+        ("PEER-09",), "use_remote_gateways toward a VNet without a gateway"
+    ),
     "local-gateway-conflict": _e(
-        ("PEER-09", "PEER-10"), "use_remote_gateways on a VNet that has its own gateway"),
+        ("PEER-09", "PEER-10"), "use_remote_gateways on a VNet that has its own gateway"
+    ),
     "multiple-remote-gateways": _e(
-        ("PEER-09",), "more than one link of a VNet sets use_remote_gateways"),
+        ("PEER-09",), "more than one link of a VNet sets use_remote_gateways"
+    ),
     "basic-sku-no-transit": _e(("GW-03",), "gateway transit through a Basic SKU gateway"),
     "gateway-transit-without-gateway": _w(
-        ("PEER-08",), "allow_gateway_transit on a link of a VNet without a gateway"),
+        ("PEER-08",), "allow_gateway_transit on a link of a VNet without a gateway"
+    ),
     # GatewaySubnet and gateway connections
     "gateway-without-gatewaysubnet": _e(
-        ("GW-02",), "a VNet has a gateway but no subnet named exactly GatewaySubnet"),
+        ("GW-02",), "a VNet has a gateway but no subnet named exactly GatewaySubnet"
+    ),
     "gatewaysubnet-too-small": _e(
-        ("GW-02",), "GatewaySubnet smaller than /27 (/29 is the minimum for Basic)"),
+        ("GW-02",), "GatewaySubnet smaller than /27 (/29 is the minimum for Basic)"
+    ),
     "gatewaysubnet-small-for-expressroute": _w(
-        ("GW-02",), "GatewaySubnet of an ExpressRoute gateway smaller than the recommended /26"),
+        ("GW-02",), "GatewaySubnet of an ExpressRoute gateway smaller than the recommended /26"
+    ),
     "gatewaysubnet-has-vms": _e(("GW-02",), "a VM is deployed in GatewaySubnet"),
     "gatewaysubnet-nsg": _w(("NSG-14", "GW-02"), "an NSG is associated with GatewaySubnet"),
     "gatewaysubnet-default-route": _e(
-        ("RT-19", "GW-02"), "GatewaySubnet's route table has a 0.0.0.0/0 route"),
+        ("RT-19", "GW-02"), "GatewaySubnet's route table has a 0.0.0.0/0 route"
+    ),
     "gatewaysubnet-propagation-disabled": _e(
-        ("RT-19", "GW-02"), "GatewaySubnet's route table disables gateway route propagation"),
+        ("RT-19", "GW-02"), "GatewaySubnet's route table disables gateway route propagation"
+    ),
     "azurefirewallsubnet-nsg": _w(("NSG-14",), "an NSG is associated with AzureFirewallSubnet"),
     "gateway-connection-overlap": _e(
-        ("ADDR-08",), "a gateway's VNet overlaps an on-premises site it connects to"),
+        ("ADDR-08",), "a gateway's VNet overlaps an on-premises site it connects to"
+    ),
     # Addresses
     "subnet-overlap": _e(("ADDR-07",), "two subnets of one VNet overlap"),
     "subnet-too-small": _e(("ADDR-07",), "a subnet smaller than /29"),
     "subnet-outside-address-space": _e(
-        ("ADDR-03",), "a subnet prefix is not inside its VNet's address space"),
+        ("ADDR-03",), "a subnet prefix is not inside its VNet's address space"
+    ),
     "reserved-address-space": _e(("ADDR-07",), "a VNet range overlaps a range Azure reserves"),
     "vnet-address-space-overlap-self": _e((), "two address prefixes of one VNet overlap"),
     "vm-ip-outside-subnet": _e((), "a VM's IP is not inside its subnet"),
     "vm-reserved-ip": _e(
-        ("ADDR-07",), "a VM uses one of the 5 addresses Azure reserves per subnet"),
+        ("ADDR-07",), "a VM uses one of the 5 addresses Azure reserves per subnet"
+    ),
     "duplicate-ip": _e((), "two VMs in one VNet have the same private IP"),
     # NSGs and ASGs
     "nsg-priority-out-of-range": _e(("NSG-01",), "a custom NSG rule priority outside 100..4096"),
     "nsg-priority-duplicate": _e(
-        ("NSG-01",), "two rules of one NSG share a priority in the same direction"),
+        ("NSG-01",), "two rules of one NSG share a priority in the same direction"
+    ),
     "nsg-rule-name-too-long": _e(("NSG-01",), "an NSG rule name longer than 80 characters"),
     "nsg-rule-name-duplicate": _e(("NSG-01",), "two rules of one NSG have the same name"),
     "nsg-rule-multiple-tags": _e(
-        ("NSG-01",), "a rule's source or destination lists more than one service tag"),
+        ("NSG-01",), "a rule's source or destination lists more than one service tag"
+    ),
     "nsg-rule-multiple-asgs": _w(
-        ("NSG-01",), "a rule's source or destination lists more than one ASG (docs disagree)"),
+        ("NSG-01",), "a rule's source or destination lists more than one ASG (docs disagree)"
+    ),
     "asg-across-vnets": _e(
-        ("NSG-12",), "members of an ASG, or of a rule's source and destination ASGs, span VNets"),
+        ("NSG-12",), "members of an ASG, or of a rule's source and destination ASGs, span VNets"
+    ),
     # Route tables and next hops
     "route-next-hop-type-not-allowed": _e(
-        ("RT-08",), "a UDR uses a next hop type only Azure creates"),
+        ("RT-08",), "a UDR uses a next hop type only Azure creates"
+    ),
     "route-next-hop-ip-not-allowed": _e(
-        ("RT-08",), "next_hop_ip on a route whose type is not VirtualAppliance"),
+        ("RT-08",), "next_hop_ip on a route whose type is not VirtualAppliance"
+    ),
     "route-next-hop-ip-missing": _e(("RT-08", "RT-09"), "a VirtualAppliance route without an IP"),
     "route-prefix-duplicate": _e(("RT-01",), "one route table has two routes with the same prefix"),
     "route-table-spans-regions": _e(
-        ("RT-01",), "one route table is used by subnets in different regions or subscriptions"),
+        ("RT-01",), "one route table is used by subnets in different regions or subscriptions"
+    ),
     "route-next-hop-unreachable": _w(
-        ("RT-09",), "a VirtualAppliance IP outside the VNet using the table and its peers"),
+        ("RT-09",), "a VirtualAppliance IP outside the VNet using the table and its peers"
+    ),
     "route-next-hop-not-a-vm": _w(
-        ("RT-09",), "a VirtualAppliance IP that is no VM's IP (maybe an internal load balancer)"),
-    "appliance-ip-forwarding-off": _w(
-        ("NVA-01",), "a next-hop VM's NIC has IP forwarding off"),
+        ("RT-09",), "a VirtualAppliance IP that is no VM's IP (maybe an internal load balancer)"
+    ),
+    "appliance-ip-forwarding-off": _w(("NVA-01",), "a next-hop VM's NIC has IP forwarding off"),
     "appliance-os-not-forwarding": _w(
-        ("NVA-02",), "a next-hop VM's operating system does not forward packets"),
+        ("NVA-02",), "a next-hop VM's operating system does not forward packets"
+    ),
     "appliance-in-source-subnet": _w(
-        ("RT-09",), "a next-hop VM sits in a subnet that uses the same route table"),
+        ("RT-09",), "a next-hop VM sits in a subnet that uses the same route table"
+    ),
     "udr-to-expressroute-gateway": _e(
-        ("RT-10", "GW-08"), "a VirtualNetworkGateway UDR where the gateway is ExpressRoute"),
+        ("RT-10", "GW-08"), "a VirtualNetworkGateway UDR where the gateway is ExpressRoute"
+    ),
     "udr-gateway-without-gateway": _w(
-        ("RT-10",), "a VirtualNetworkGateway UDR in a VNet with no gateway path"),
+        ("RT-10",), "a VirtualNetworkGateway UDR in a VNet with no gateway path"
+    ),
     # Peering links
     "peering-state-inconsistent": _e(
-        ("PEER-03",), "a link marked Disconnected while its reverse link exists"),
+        ("PEER-03",), "a link marked Disconnected while its reverse link exists"
+    ),
     "peering-to-self": _e(("PEER-01",), "a peering link from a VNet to itself"),
     "peering-duplicate": _e(("PEER-01",), "two peering links with the same from and to"),
     # Limits
@@ -147,7 +173,8 @@ _SPECS: dict[str, _Spec] = {
     "too-many-private-ips": _e(("LIM-10",), "a VNet has more than 65,536 private IPs"),
     "too-many-nsg-rules": _e(("LIM-05",), "an NSG has more than 1,000 rules"),
     "too-many-rule-addresses": _e(
-        ("LIM-06",), "a rule's source or destination lists more than 4,000 IPs or ranges"),
+        ("LIM-06",), "a rule's source or destination lists more than 4,000 IPs or ranges"
+    ),
     "too-many-asgs": _e(("LIM-07", "NSG-12"), "a NIC belongs to more than 20 ASGs"),
     "too-many-asgs-in-nsg": _e(("LIM-07",), "the rules of one NSG use more than 100 ASGs"),
     "too-many-routes": _e(("LIM-08",), "a route table has more than 400 routes"),
@@ -162,8 +189,13 @@ _ORDER = {code: i for i, code in enumerate(_SPECS)}
 #: ADDR-07: ranges a VNet may not use.
 RESERVED_RANGES = tuple(
     IPv4Network(p)
-    for p in ("224.0.0.0/4", "255.255.255.255/32", "127.0.0.0/8", "169.254.0.0/16",
-              "168.63.129.16/32")
+    for p in (
+        "224.0.0.0/4",
+        "255.255.255.255/32",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "168.63.129.16/32",
+    )
 )
 DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
 AZURE_FIREWALL_SUBNET = "AzureFirewallSubnet"
@@ -262,12 +294,13 @@ def _table_users(topo: Topology) -> dict[str, list[VNet]]:
 
 def _overlapping_pairs(prefixes: Sequence[IPv4Network]) -> list[tuple[int, int]]:
     """Index pairs (i < j, sorted) of the prefixes that overlap: a sweep, not all pairs."""
-    order = sorted(range(len(prefixes)),
-                   key=lambda i: (prefixes[i].network_address, prefixes[i].prefixlen))
+    order = sorted(
+        range(len(prefixes)), key=lambda i: (prefixes[i].network_address, prefixes[i].prefixlen)
+    )
     pairs: list[tuple[int, int]] = []
     for pos, i in enumerate(order):
         end = prefixes[i].broadcast_address
-        for j in order[pos + 1:]:
+        for j in order[pos + 1 :]:
             if prefixes[j].network_address > end:
                 break
             pairs.append((min(i, j), max(i, j)))
@@ -276,8 +309,9 @@ def _overlapping_pairs(prefixes: Sequence[IPv4Network]) -> list[tuple[int, int]]
 
 def _peer_links(topo: Topology, vnet: VNet) -> list[Peering]:
     """Links of ``vnet`` whose peering is established (PEER-02): traffic can cross them."""
-    return [p for p in topo.links_from(vnet.name)
-            if p.to_vnet != vnet.name and is_established(topo, p)]
+    return [
+        p for p in topo.links_from(vnet.name) if p.to_vnet != vnet.name and is_established(topo, p)
+    ]
 
 
 def _next_hop_vms(topo: Topology, users: list[VNet], ip: IPv4Address) -> list[Vm]:
@@ -286,10 +320,15 @@ def _next_hop_vms(topo: Topology, users: list[VNet], ip: IPv4Address) -> list[Vm
         return list(topo.vms_with_ip(ip))
     found: list[Vm] = []
     for v in users:
-        names = [v.name] if v.contains(ip) else [
-            p.to_vnet for p in _peer_links(topo, v)
-            if any(ip in r for r in peered_ranges(topo, p))
-        ]
+        names = (
+            [v.name]
+            if v.contains(ip)
+            else [
+                p.to_vnet
+                for p in _peer_links(topo, v)
+                if any(ip in r for r in peered_ranges(topo, p))
+            ]
+        )
         for vm in topo.vms_with_ip(ip):  # all of them: duplicate IPs are possible in code
             if vm.vnet in names and vm not in found:
                 found.append(vm)
@@ -314,11 +353,13 @@ def _check_peer_overlap(topo: Topology) -> Iterator[Problem]:
     for a, b, links in _linked_pairs(topo):
         if overlaps(a.address_space, b.address_space):
             yield _problem(
-                "address-space-overlap", (a.name, b.name),
+                "address-space-overlap",
+                (a.name, b.name),
                 f"Peering {' / '.join(links)} links {a.name} ({_fmt(a.address_space)}) and "
                 f"{b.name} ({_fmt(b.address_space)}), whose address spaces overlap "
                 f"({_clashes(a.address_space, b.address_space)}); Azure refuses the peering "
-                "with VnetAddressSpacesOverlap")
+                "with VnetAddressSpacesOverlap",
+            )
 
 
 def _check_already_peered_overlap(topo: Topology) -> Iterator[Problem]:
@@ -330,8 +371,9 @@ def _check_already_peered_overlap(topo: Topology) -> Iterator[Problem]:
         linked[b.name].add(a.name)
     owners = [i for i, v in enumerate(vnets) for _ in v.address_space]
     ranges = [p for v in vnets for p in v.address_space]
-    pairs = sorted({(owners[i], owners[j]) for i, j in _overlapping_pairs(ranges)
-                    if owners[i] != owners[j]})
+    pairs = sorted(
+        {(owners[i], owners[j]) for i, j in _overlapping_pairs(ranges) if owners[i] != owners[j]}
+    )
     for i, j in pairs:
         x, z = vnets[i], vnets[j]
         if z.name in linked[x.name]:
@@ -339,12 +381,14 @@ def _check_already_peered_overlap(topo: Topology) -> Iterator[Problem]:
         hubs = sorted(linked[x.name] & linked[z.name], key=index.__getitem__)
         if hubs:
             yield _problem(
-                "overlaps-already-peered-vnet", (x.name, z.name, *hubs),
+                "overlaps-already-peered-vnet",
+                (x.name, z.name, *hubs),
                 f"{x.name} ({_fmt(x.address_space)}) and {z.name} ({_fmt(z.address_space)}) "
                 f"overlap ({_clashes(x.address_space, z.address_space)}) and both have a "
                 f"peering with {_and(hubs)}; Azure refuses whichever of these peerings is "
                 "created last with VnetAddressSpaceOverlapsWithAlreadyPeeredVnet, even though "
-                f"{x.name} and {z.name} are not peered with each other")
+                f"{x.name} and {z.name} are not peered with each other",
+            )
 
 
 def _check_remote_gateway_flags(topo: Topology) -> Iterator[Problem]:
@@ -354,22 +398,28 @@ def _check_remote_gateway_flags(topo: Topology) -> Iterator[Problem]:
         local, remote = topo.vnet(link.from_vnet), topo.vnet(link.to_vnet)
         if remote is not None and remote.gateway is None:
             yield _problem(
-                "remote-gateway-missing", (link.name, remote.name),
+                "remote-gateway-missing",
+                (link.name, remote.name),
                 f"Link {link.name} sets use_remote_gateways, but {remote.name} has no gateway; "
-                "Azure refuses it with RemoteVnetHasNoGateways")
+                "Azure refuses it with RemoteVnetHasNoGateways",
+            )
         if local is not None and local.gateway is not None:
             yield _problem(
-                "local-gateway-conflict", (link.name, local.name),
+                "local-gateway-conflict",
+                (link.name, local.name),
                 f"Link {link.name} sets use_remote_gateways, but {local.name} has its own gateway "
                 f"{local.gateway.name}; a VNet uses either its own gateway or one remote gateway, "
-                "never both, so Azure refuses the setting")
+                "never both, so Azure refuses the setting",
+            )
     for v in _vnets(topo):
         users = [p.name for p in topo.links_from(v.name) if p.use_remote_gateways]
         if len(users) > 1:
             yield _problem(
-                "multiple-remote-gateways", (v.name, *users),
+                "multiple-remote-gateways",
+                (v.name, *users),
                 f"{v.name} sets use_remote_gateways on {len(users)} links ({_and(users)}); only "
-                "one peering per VNet may have it, and Azure refuses the second one")
+                "one peering per VNet may have it, and Azure refuses the second one",
+            )
 
 
 def _basic(vnet: VNet | None) -> bool:
@@ -384,25 +434,31 @@ def _check_transit_flags(topo: Topology) -> Iterator[Problem]:
             spoke_link = topo.link(link.to_vnet, link.from_vnet)
             spoke = [spoke_link.name] if spoke_link and spoke_link.use_remote_gateways else []
             yield _problem(
-                "basic-sku-no-transit", (link.name, *spoke),
+                "basic-sku-no-transit",
+                (link.name, *spoke),
                 f"Link {link.name} allows gateway transit, but {hub.name}'s gateway "
-                f"{hub.gateway.name} is Basic SKU, which does not support gateway transit")
+                f"{hub.gateway.name} is Basic SKU, which does not support gateway transit",
+            )
         remote = topo.vnet(link.to_vnet)
         if link.use_remote_gateways and _basic(remote):
             assert remote is not None and remote.gateway is not None
             hub_link = topo.link(link.to_vnet, link.from_vnet)
             if hub_link is None or not hub_link.allow_gateway_transit:  # else reported above
                 yield _problem(
-                    "basic-sku-no-transit", (link.name,),
+                    "basic-sku-no-transit",
+                    (link.name,),
                     f"Link {link.name} sets use_remote_gateways toward {remote.name}, whose "
                     f"gateway {remote.gateway.name} is Basic SKU, which does not support gateway "
-                    "transit")
+                    "transit",
+                )
         if link.allow_gateway_transit and hub is not None and hub.gateway is None:
             yield _problem(
-                "gateway-transit-without-gateway", (link.name, hub.name),
+                "gateway-transit-without-gateway",
+                (link.name, hub.name),
                 f"Link {link.name} sets allow_gateway_transit, but {hub.name} has no gateway to "
                 "share; the flag belongs on the hub's link (the VNet with the gateway), and the "
-                "portal only offers it when the VNet has one")
+                "portal only offers it when the VNet has one",
+            )
 
 
 # --- GatewaySubnet and gateway connections ------------------------------------------------------
@@ -414,56 +470,76 @@ def _check_gateway_subnets(topo: Topology) -> Iterator[Problem]:
         where = f"{v.name}/{GATEWAY_SUBNET}"
         if gw is not None and gs is None:
             near = [s.name for s in v.subnets if s.name.lower() == GATEWAY_SUBNET.lower()]
-            hint = (f"; the subnet {_and(near)} does not count, because the name must match "
-                    "exactly, including case") if near else ""
+            hint = (
+                (
+                    f"; the subnet {_and(near)} does not count, because the name must match "
+                    "exactly, including case"
+                )
+                if near
+                else ""
+            )
             yield _problem(
-                "gateway-without-gatewaysubnet", (v.name, gw.name),
+                "gateway-without-gatewaysubnet",
+                (v.name, gw.name),
                 f"{v.name} has gateway {gw.name} but no subnet named exactly GatewaySubnet, "
-                f"where Azure requires gateways to live{hint}")
+                f"where Azure requires gateways to live{hint}",
+            )
         if gs is None:
             continue
         if gw is not None:
             needed = 29 if gw.is_basic else 27
             if gs.prefix.prefixlen > needed:
                 yield _problem(
-                    "gatewaysubnet-too-small", (where, gw.name),
+                    "gatewaysubnet-too-small",
+                    (where, gw.name),
                     f"GatewaySubnet {gs.prefix} in {v.name} is too small for gateway {gw.name} "
                     f"(SKU {gw.sku}), which needs /{needed} or larger: GatewaySubnet must be /27 "
-                    "or larger, and only the Basic SKU works with a /29")
+                    "or larger, and only the Basic SKU works with a /29",
+                )
             elif gw.type is GatewayType.EXPRESSROUTE and gs.prefix.prefixlen > 26:
                 yield _problem(
-                    "gatewaysubnet-small-for-expressroute", (where, gw.name),
+                    "gatewaysubnet-small-for-expressroute",
+                    (where, gw.name),
                     f"GatewaySubnet {gs.prefix} in {v.name} holds ExpressRoute gateway {gw.name}; "
                     "the hub-and-spoke reference architecture recommends /26 for ExpressRoute "
-                    "scale")
+                    "scale",
+                )
         vms = [vm.name for vm in topo.vms if vm.vnet == v.name and vm.subnet == GATEWAY_SUBNET]
         if vms:
             yield _problem(
-                "gatewaysubnet-has-vms", (where, *vms),
+                "gatewaysubnet-has-vms",
+                (where, *vms),
                 f"VM {_and(vms)} is deployed in GatewaySubnet of {v.name}; nothing but the "
-                "gateway may be deployed there")
+                "gateway may be deployed there",
+            )
         if topo.nsg(gs.nsg) is not None:
             yield _problem(
-                "gatewaysubnet-nsg", (where, str(gs.nsg)),
+                "gatewaysubnet-nsg",
+                (where, str(gs.nsg)),
                 f"NSG {gs.nsg} is associated with GatewaySubnet of {v.name}; Azure advises "
                 "against any NSG there because it may stop VPN or ExpressRoute gateways from "
-                "working, and a built-in Azure Policy denies it")
+                "working, and a built-in Azure Policy denies it",
+            )
         table = topo.route_table(gs.route_table)
         if table is None:
             continue
         for route in table.routes:
             if route.prefix == DEFAULT_ROUTE:
                 yield _problem(
-                    "gatewaysubnet-default-route", (where, _label(table, route)),
+                    "gatewaysubnet-default-route",
+                    (where, _label(table, route)),
                     f"Route table {table.name}, attached to GatewaySubnet of {v.name}, has route "
                     f"{route.name} for 0.0.0.0/0; a route table with a 0.0.0.0/0 route must "
-                    "never be attached to GatewaySubnet")
+                    "never be attached to GatewaySubnet",
+                )
         if not table.propagate_gateway_routes:
             yield _problem(
-                "gatewaysubnet-propagation-disabled", (where, table.name),
+                "gatewaysubnet-propagation-disabled",
+                (where, table.name),
                 f"Route table {table.name}, attached to GatewaySubnet of {v.name}, has "
                 "propagate_gateway_routes false (disableBgpRoutePropagation); disabling "
-                "propagation on GatewaySubnet stops the gateway from working")
+                "propagation on GatewaySubnet stops the gateway from working",
+            )
 
 
 def _check_firewall_subnets(topo: Topology) -> Iterator[Problem]:
@@ -471,9 +547,11 @@ def _check_firewall_subnets(topo: Topology) -> Iterator[Problem]:
         fw = v.subnet(AZURE_FIREWALL_SUBNET)
         if fw is not None and topo.nsg(fw.nsg) is not None:
             yield _problem(
-                "azurefirewallsubnet-nsg", (f"{v.name}/{AZURE_FIREWALL_SUBNET}", str(fw.nsg)),
+                "azurefirewallsubnet-nsg",
+                (f"{v.name}/{AZURE_FIREWALL_SUBNET}", str(fw.nsg)),
                 f"NSG {fw.nsg} is associated with AzureFirewallSubnet of {v.name}, which does "
-                "not support NSGs")
+                "not support NSGs",
+            )
 
 
 def _check_connection_overlap(topo: Topology) -> Iterator[Problem]:
@@ -484,12 +562,14 @@ def _check_connection_overlap(topo: Topology) -> Iterator[Problem]:
             site = topo.site(site_name)
             if site is not None and overlaps(v.address_space, site.address_space):
                 yield _problem(
-                    "gateway-connection-overlap", (v.name, v.gateway.name, site.name),
+                    "gateway-connection-overlap",
+                    (v.name, v.gateway.name, site.name),
                     f"Gateway {v.gateway.name} connects {v.name} ({_fmt(v.address_space)}) to "
                     f"{site.name} ({_fmt(site.address_space)}), which overlap "
                     f"({_clashes(v.address_space, site.address_space)}); a site-to-site or "
                     "VNet-to-VNet connection needs address spaces that do not overlap, and "
-                    "creating it fails")
+                    "creating it fails",
+                )
 
 
 # --- addresses ----------------------------------------------------------------------------------
@@ -501,21 +581,27 @@ def _check_subnets(topo: Topology) -> Iterator[Problem]:
         for i, j in _overlapping_pairs([s.prefix for s in subnets]):
             a, b = subnets[i], subnets[j]
             yield _problem(
-                "subnet-overlap", (f"{v.name}/{a.name}", f"{v.name}/{b.name}"),
+                "subnet-overlap",
+                (f"{v.name}/{a.name}", f"{v.name}/{b.name}"),
                 f"Subnets {a.name} ({a.prefix}) and {b.name} ({b.prefix}) of {v.name} overlap; "
-                "subnets of a VNet may not overlap one another")
+                "subnets of a VNet may not overlap one another",
+            )
         for s in subnets:
             if s.prefix.prefixlen > 29:
                 yield _problem(
-                    "subnet-too-small", (f"{v.name}/{s.name}",),
+                    "subnet-too-small",
+                    (f"{v.name}/{s.name}",),
                     f"Subnet {s.name} of {v.name} is {s.prefix}, smaller than /29, the smallest "
-                    "IPv4 subnet Azure allows")
+                    "IPv4 subnet Azure allows",
+                )
             if not any(s.prefix.subnet_of(p) for p in v.address_space):
                 yield _problem(
-                    "subnet-outside-address-space", (f"{v.name}/{s.name}",),
+                    "subnet-outside-address-space",
+                    (f"{v.name}/{s.name}",),
                     f"Subnet {s.name} ({s.prefix}) is not inside the address space of {v.name} "
                     f"({_fmt(v.address_space)}); a subnet must lie within one of its VNet's "
-                    "ranges")
+                    "ranges",
+                )
 
 
 def _check_vnet_ranges(topo: Topology) -> Iterator[Problem]:
@@ -524,19 +610,23 @@ def _check_vnet_ranges(topo: Topology) -> Iterator[Problem]:
             hit = [r for r in RESERVED_RANGES if p.overlaps(r)]
             if hit:
                 yield _problem(
-                    "reserved-address-space", (v.name,),
+                    "reserved-address-space",
+                    (v.name,),
                     f"{v.name} uses {p}, which overlaps {_and([str(r) for r in hit])}; Azure "
                     "does not allow a VNet to use 224.0.0.0/4, 255.255.255.255/32, 127.0.0.0/8, "
-                    "169.254.0.0/16 or 168.63.129.16/32")
+                    "169.254.0.0/16 or 168.63.129.16/32",
+                )
     for v in _vnets(topo):
         space = v.address_space
         for i, a in enumerate(space):
-            for b in space[i + 1:]:
+            for b in space[i + 1 :]:
                 if a.overlaps(b):
                     yield _problem(
-                        "vnet-address-space-overlap-self", (v.name,),
+                        "vnet-address-space-overlap-self",
+                        (v.name,),
                         f"{v.name} lists address prefixes {a} and {b}, which overlap; the "
-                        "prefixes of one VNet's address space may not overlap each other")
+                        "prefixes of one VNet's address space may not overlap each other",
+                    )
 
 
 def _reserved_ips(prefix: IPv4Network) -> tuple[IPv4Address, ...]:
@@ -552,21 +642,27 @@ def _check_vm_ips(topo: Topology) -> Iterator[Problem]:
         where = f"{vm.vnet}/{vm.subnet}"
         if vm.ip not in subnet.prefix:
             yield _problem(
-                "vm-ip-outside-subnet", (vm.name, where),
+                "vm-ip-outside-subnet",
+                (vm.name, where),
                 f"VM {vm.name} has IP {vm.ip}, which is not inside its subnet {where} "
-                f"({subnet.prefix}); a NIC's private IP comes from its subnet's range")
+                f"({subnet.prefix}); a NIC's private IP comes from its subnet's range",
+            )
         elif subnet.prefix.prefixlen <= 30 and vm.ip in _reserved_ips(subnet.prefix):
             first, *_, last = _reserved_ips(subnet.prefix)
             yield _problem(
-                "vm-reserved-ip", (vm.name, where),
+                "vm-reserved-ip",
+                (vm.name, where),
                 f"VM {vm.name} has IP {vm.ip}, one of the 5 addresses Azure reserves in subnet "
-                f"{where} ({subnet.prefix}): {first} to {first + 3} and {last}")
+                f"{where} ({subnet.prefix}): {first} to {first + 3} and {last}",
+            )
     keyed = [((vm.vnet, vm.ip), vm.name) for vm in topo.vms if topo.vnet(vm.vnet) is not None]
     for (vnet, ip), names in _groups(keyed):
         yield _problem(
-            "duplicate-ip", tuple(names),
+            "duplicate-ip",
+            tuple(names),
             f"VMs {_and(names)} {_all(names)} use IP {ip} in {vnet}; a private IP belongs to one "
-            "NIC only, and Azure refuses a second NIC with an address already in use")
+            "NIC only, and Azure refuses a second NIC with an address already in use",
+        )
 
 
 # --- NSGs and ASGs ------------------------------------------------------------------------------
@@ -582,26 +678,34 @@ def _check_nsg_rules(topo: Topology) -> Iterator[Problem]:
         for r in rules:
             if not 100 <= r.priority <= 4096:
                 yield _problem(
-                    "nsg-priority-out-of-range", (f"{nsg.name}/{r.name}",),
+                    "nsg-priority-out-of-range",
+                    (f"{nsg.name}/{r.name}",),
                     f"Rule {r.name} of {nsg.name} has priority {r.priority}; a custom rule's "
-                    "priority must be a number from 100 to 4096")
+                    "priority must be a number from 100 to 4096",
+                )
         keyed = [((r.direction, r.priority), r.name) for r in rules]
         for (direction, priority), names in _groups(keyed):
             yield _problem(
-                "nsg-priority-duplicate", tuple(f"{nsg.name}/{n}" for n in names),
+                "nsg-priority-duplicate",
+                tuple(f"{nsg.name}/{n}" for n in names),
                 f"Rules {_and(names)} of {nsg.name} {_all(names)} use priority {priority} "
-                f"{direction.value}; a priority must be unique for a direction within an NSG")
+                f"{direction.value}; a priority must be unique for a direction within an NSG",
+            )
         for r in rules:
             if len(r.name) > 80:
                 yield _problem(
-                    "nsg-rule-name-too-long", (f"{nsg.name}/{r.name}",),
+                    "nsg-rule-name-too-long",
+                    (f"{nsg.name}/{r.name}",),
                     f"Rule name {r.name!r} of {nsg.name} has {len(r.name)} characters; a rule "
-                    "name may have at most 80")
+                    "name may have at most 80",
+                )
         for name, names in _groups((r.name, r.name) for r in rules):
             yield _problem(
-                "nsg-rule-name-duplicate", (f"{nsg.name}/{name}",),
+                "nsg-rule-name-duplicate",
+                (f"{nsg.name}/{name}",),
                 f"{nsg.name} has {len(names)} rules named {name}; a rule's name must be "
-                "unique within its NSG")
+                "unique within its NSG",
+            )
         for r in rules:
             yield from _check_rule_fields(nsg, r)
 
@@ -612,17 +716,21 @@ def _check_rule_fields(nsg: Nsg, rule: SecurityRule) -> Iterator[Problem]:
         tags = [str(i) for i in items if isinstance(i, ServiceTag)]
         if len(tags) > 1:
             yield _problem(
-                "nsg-rule-multiple-tags", (where,),
+                "nsg-rule-multiple-tags",
+                (where,),
                 f"Rule {rule.name} of {nsg.name} lists service tags {_and(tags)} as its "
                 f"{field_name}; a rule may list several IPs or ranges, but not several service "
-                "tags")
+                "tags",
+            )
         asgs = [str(i) for i in items if isinstance(i, AsgRef)]
         if len(asgs) > 1:
             yield _problem(
-                "nsg-rule-multiple-asgs", (where,),
+                "nsg-rule-multiple-asgs",
+                (where,),
                 f"Rule {rule.name} of {nsg.name} lists {len(asgs)} ASGs ({_and(asgs)}) as its "
                 f"{field_name}; the ASG and NSG docs allow only one per field, while the limits "
-                "table says 10, so avoid relying on it")
+                "table says 10, so avoid relying on it",
+            )
 
 
 def _asg_members(topo: Topology) -> dict[str, list[Vm]]:
@@ -640,10 +748,12 @@ def _check_asgs(topo: Topology) -> Iterator[Problem]:
         others = [vm.name for vm in vms if vm.vnet != first.vnet]
         if others:
             yield _problem(
-                "asg-across-vnets", (f"asg:{asg}", *(vm.name for vm in vms)),
+                "asg-across-vnets",
+                (f"asg:{asg}", *(vm.name for vm in vms)),
                 f"ASG {asg} has members in different VNets: its first member {first.name} is in "
                 f"{first.vnet}, but {_and(others)} {'is' if len(others) == 1 else 'are'} not; "
-                "all NICs of an ASG must be in the same VNet as the first member")
+                "all NICs of an ASG must be in the same VNet as the first member",
+            )
     for nsg in topo.nsgs:
         for r in _custom(nsg):
             src = [i.name for i in r.source if isinstance(i, AsgRef)]
@@ -657,7 +767,8 @@ def _check_asgs(topo: Topology) -> Iterator[Problem]:
                     (f"{nsg.name}/{r.name}", *(f"asg:{a}" for a in dict.fromkeys(src + dst))),
                     f"Rule {r.name} of {nsg.name} uses ASGs {_and(src)} as source and "
                     f"{_and(dst)} as destination, whose members are in {_and(vnets)}; when a "
-                    "rule uses ASGs on both sides, all their NICs must be in the same VNet")
+                    "rule uses ASGs on both sides, all their NICs must be in the same VNet",
+                )
 
 
 # --- route tables and next hops -----------------------------------------------------------------
@@ -670,38 +781,51 @@ def _check_route_fields(topo: Topology) -> Iterator[Problem]:
             label, kind = _label(table, route), route.next_hop_type
             if kind not in UDR_NEXT_HOP_TYPES:
                 yield _problem(
-                    "route-next-hop-type-not-allowed", (label,),
+                    "route-next-hop-type-not-allowed",
+                    (label,),
                     f"Route {route.name} of {table.name} uses next hop type {kind.value}, which "
                     "only Azure creates; a user-defined route may use VirtualAppliance, "
-                    "VirtualNetworkGateway, VnetLocal, Internet or None")
+                    "VirtualNetworkGateway, VnetLocal, Internet or None",
+                )
             if route.next_hop_ip is not None and kind is not NextHopType.VIRTUAL_APPLIANCE:
                 yield _problem(
-                    "route-next-hop-ip-not-allowed", (label,),
+                    "route-next-hop-ip-not-allowed",
+                    (label,),
                     f"Route {route.name} of {table.name} has next hop type {kind.value} with next "
                     f"hop IP {route.next_hop_ip}; a next hop IP is allowed only with "
-                    "VirtualAppliance")
+                    "VirtualAppliance",
+                )
             if route.next_hop_ip is None and kind is NextHopType.VIRTUAL_APPLIANCE:
                 yield _problem(
-                    "route-next-hop-ip-missing", (label,),
+                    "route-next-hop-ip-missing",
+                    (label,),
                     f"Route {route.name} of {table.name} has next hop type VirtualAppliance but "
                     "no next hop IP; a VirtualAppliance route needs the private IP of a VM NIC "
-                    "or an internal load balancer")
+                    "or an internal load balancer",
+                )
         for prefix, names in _groups((r.prefix, r.name) for r in table.routes):
             yield _problem(
-                "route-prefix-duplicate", tuple(f"{table.name}/{n}" for n in names),
+                "route-prefix-duplicate",
+                tuple(f"{table.name}/{n}" for n in names),
                 f"Routes {_and(names)} of {table.name} {_all(names)} use prefix {prefix}; "
-                "within one route table an address prefix may appear only once")
+                "within one route table an address prefix may appear only once",
+            )
         users = table_users.get(table.name, [])
         regions = list(dict.fromkeys(v.region for v in users))
         subs = list(dict.fromkeys(v.subscription for v in users if v.subscription is not None))
         if len(regions) > 1 or len(subs) > 1:
-            what = (f"regions {_and(regions)}" if len(regions) > 1 else
-                    f"subscriptions {_and([str(s) for s in subs])}")
+            what = (
+                f"regions {_and(regions)}"
+                if len(regions) > 1
+                else f"subscriptions {_and([str(s) for s in subs])}"
+            )
             yield _problem(
-                "route-table-spans-regions", (table.name, *(v.name for v in users)),
+                "route-table-spans-regions",
+                (table.name, *(v.name for v in users)),
                 f"Route table {table.name} is attached to subnets of "
                 f"{_and([v.name for v in users])}, which are in {what}; a route table can only "
-                "serve subnets of VNets in its own region and subscription")
+                "serve subnets of VNets in its own region and subscription",
+            )
 
 
 def _reachable(topo: Topology, vnet: VNet, ip: IPv4Address) -> bool:
@@ -724,18 +848,22 @@ def _check_appliance_routes(topo: Topology) -> Iterator[Problem]:
             for v in users:
                 if not _reachable(topo, v, ip):
                     yield _problem(
-                        "route-next-hop-unreachable", (label, v.name),
+                        "route-next-hop-unreachable",
+                        (label, v.name),
                         f"Route {route.name} of {table.name} sends {route.prefix} to "
                         f"VirtualAppliance {ip}, but subnets of {v.name} use the table and {ip} "
                         f"is neither in {v.name} ({_fmt(v.address_space)}) nor in a VNet peered "
                         "with it (Connected both ways); the next hop must be directly reachable, "
-                        "so traffic cannot get there")
+                        "so traffic cannot get there",
+                    )
             if not topo.vms_with_ip(ip):
                 yield _problem(
-                    "route-next-hop-not-a-vm", (label,),
+                    "route-next-hop-not-a-vm",
+                    (label,),
                     f"Route {route.name} of {table.name} sends {route.prefix} to VirtualAppliance "
                     f"{ip}, but no VM in the topology has that IP; it could be an internal load "
-                    "balancer, which this model does not represent")
+                    "balancer, which this model does not represent",
+                )
             for vm in _next_hop_vms(topo, users, ip):
                 hops.setdefault(vm.name, []).append(label)
                 subnet = topo.subnet(vm.vnet, vm.subnet)
@@ -747,21 +875,27 @@ def _check_appliance_routes(topo: Topology) -> Iterator[Problem]:
             continue
         if not vm.ip_forwarding:
             yield _problem(
-                "appliance-ip-forwarding-off", (vm.name, *routes),
+                "appliance-ip-forwarding-off",
+                (vm.name, *routes),
                 f"VM {vm.name} ({vm.ip}) is the next hop of route {_and(routes)}, but its NIC "
-                "has IP forwarding off; Azure drops the traffic it receives for other addresses")
+                "has IP forwarding off; Azure drops the traffic it receives for other addresses",
+            )
         if not vm.appliance:
             yield _problem(
-                "appliance-os-not-forwarding", (vm.name, *routes),
+                "appliance-os-not-forwarding",
+                (vm.name, *routes),
                 f"VM {vm.name} ({vm.ip}) is the next hop of route {_and(routes)}, but its "
                 "operating system does not forward packets (appliance false); the packets are "
-                "dropped even though Next hop still reports VirtualAppliance")
+                "dropped even though Next hop still reports VirtualAppliance",
+            )
         if vm.name in looped:
             yield _problem(
-                "appliance-in-source-subnet", (vm.name, *looped[vm.name]),
+                "appliance-in-source-subnet",
+                (vm.name, *looped[vm.name]),
                 f"VM {vm.name} is the next hop of route {_and(looped[vm.name])}, but its own "
                 f"subnet {vm.vnet}/{vm.subnet} uses the same route table; an appliance should "
-                "not sit in a subnet whose traffic the route sends to it, as that can loop")
+                "not sit in a subnet whose traffic the route sends to it, as that can loop",
+            )
 
 
 def _check_gateway_routes(topo: Topology) -> Iterator[Problem]:
@@ -775,18 +909,22 @@ def _check_gateway_routes(topo: Topology) -> Iterator[Problem]:
                 path = gateway_path(topo, v.name)
                 if path is None:
                     yield _problem(
-                        "udr-gateway-without-gateway", (label, v.name),
+                        "udr-gateway-without-gateway",
+                        (label, v.name),
                         f"Route {route.name} of {table.name} sends {route.prefix} to "
                         f"VirtualNetworkGateway, but {v.name} has no gateway of its own and no "
-                        "active gateway transit, so the route has no usable next hop")
+                        "active gateway transit, so the route has no usable next hop",
+                    )
                 elif path.gateway.type is GatewayType.EXPRESSROUTE:
                     via = "" if path.via is None else f" (through {path.vnet.name} by transit)"
                     yield _problem(
-                        "udr-to-expressroute-gateway", (label, v.name, path.gateway.name),
+                        "udr-to-expressroute-gateway",
+                        (label, v.name, path.gateway.name),
                         f"Route {route.name} of {table.name} sends {route.prefix} to "
                         f"VirtualNetworkGateway, but {v.name}'s gateway {path.gateway.name}"
                         f"{via} is ExpressRoute; a user-defined route can only target a VPN "
-                        "gateway, because ExpressRoute learns routes through BGP")
+                        "gateway, because ExpressRoute learns routes through BGP",
+                    )
 
 
 # --- peering links ------------------------------------------------------------------------------
@@ -804,26 +942,34 @@ def _check_links(topo: Topology) -> Iterator[Problem]:
         seen.add(pair)
         if reverse.state is PeeringState.DISCONNECTED:
             yield _problem(
-                "peering-state-inconsistent", (link.name, reverse.name),
+                "peering-state-inconsistent",
+                (link.name, reverse.name),
                 f"Links {link.name} and {reverse.name} are both marked Disconnected; a link is "
                 "Disconnected only when its reverse link was deleted, so both cannot be the "
-                "surviving link")
+                "surviving link",
+            )
         else:
             yield _problem(
-                "peering-state-inconsistent", (link.name, reverse.name),
+                "peering-state-inconsistent",
+                (link.name, reverse.name),
                 f"Link {link.name} is marked Disconnected, which means its reverse link was "
-                f"deleted, but the reverse link {reverse.name} still exists")
+                f"deleted, but the reverse link {reverse.name} still exists",
+            )
     for link in topo.peerings:
         if link.from_vnet == link.to_vnet:
             yield _problem(
-                "peering-to-self", (link.name, link.from_vnet),
+                "peering-to-self",
+                (link.name, link.from_vnet),
                 f"Link {link.name} peers {link.from_vnet} with itself; a peering joins two "
-                "different VNets")
+                "different VNets",
+            )
     for (src, dst), names in _groups(((p.from_vnet, p.to_vnet), p.name) for p in topo.peerings):
         yield _problem(
-            "peering-duplicate", tuple(names),
+            "peering-duplicate",
+            tuple(names),
             f"Links {_and(names)} {_all(names)} go from {src} to {dst}; a VNet has "
-            "one link per remote VNet")
+            "one link per remote VNet",
+        )
 
 
 # --- limits -------------------------------------------------------------------------------------
@@ -837,59 +983,86 @@ def _check_limits(topo: Topology) -> Iterator[Problem]:
         if len(names) > 1000:
             where = region if sub is None else f"{region}, subscription {sub}"
             yield _problem(
-                "too-many-vnets", (names[1000],),
+                "too-many-vnets",
+                (names[1000],),
                 f"{len(names)} VNets are in {where}; the limit is 1,000 per region per "
-                "subscription")
+                "subscription",
+            )
     ips: dict[str, int] = {}
     for vm in topo.vms:
         ips[vm.vnet] = ips.get(vm.vnet, 0) + 1
     for v in _vnets(topo):
         count = len(topo.links_from(v.name))
         if count > 500:
-            yield _problem("too-many-peerings", (v.name,),
-                           f"{v.name} holds {count} peering links; the limit is 500 per VNet")
+            yield _problem(
+                "too-many-peerings",
+                (v.name,),
+                f"{v.name} holds {count} peering links; the limit is 500 per VNet",
+            )
         if len(v.subnets) > 3000:
-            yield _problem("too-many-subnets", (v.name,),
-                           f"{v.name} has {len(v.subnets)} subnets; the limit is 3,000 per VNet")
+            yield _problem(
+                "too-many-subnets",
+                (v.name,),
+                f"{v.name} has {len(v.subnets)} subnets; the limit is 3,000 per VNet",
+            )
         if ips.get(v.name, 0) > 65536:
-            yield _problem("too-many-private-ips", (v.name,),
-                           f"{v.name} has {ips[v.name]} private IPs; the limit is 65,536 per VNet")
+            yield _problem(
+                "too-many-private-ips",
+                (v.name,),
+                f"{v.name} has {ips[v.name]} private IPs; the limit is 65,536 per VNet",
+            )
     yield from _check_nsg_limits(topo)
     for vm in topo.vms:
         count = len(set(vm.asgs))
         if count > 20:
-            yield _problem("too-many-asgs", (vm.name,),
-                           f"VM {vm.name}'s NIC belongs to {count} ASGs; the limit is 20 per IP "
-                           "configuration")
+            yield _problem(
+                "too-many-asgs",
+                (vm.name,),
+                f"VM {vm.name}'s NIC belongs to {count} ASGs; the limit is 20 per IP configuration",
+            )
     for table in topo.route_tables:
         if len(table.routes) > 400:
-            yield _problem("too-many-routes", (table.name,),
-                           f"Route table {table.name} has {len(table.routes)} routes; the limit "
-                           "is 400 per route table")
+            yield _problem(
+                "too-many-routes",
+                (table.name,),
+                f"Route table {table.name} has {len(table.routes)} routes; the limit "
+                "is 400 per route table",
+            )
 
 
 def _check_nsg_limits(topo: Topology) -> Iterator[Problem]:
     for nsg in topo.nsgs:
         rules = _custom(nsg)
         if len(rules) > 1000:
-            yield _problem("too-many-nsg-rules", (nsg.name,),
-                           f"{nsg.name} has {len(rules)} rules; the limit is 1,000 per NSG")
+            yield _problem(
+                "too-many-nsg-rules",
+                (nsg.name,),
+                f"{nsg.name} has {len(rules)} rules; the limit is 1,000 per NSG",
+            )
     for nsg in topo.nsgs:
         for r in _custom(nsg):
             for field_name, items in (("source", r.source), ("destination", r.destination)):
                 count = sum(1 for i in items if isinstance(i, IPv4Network))
                 if count > 4000:
                     yield _problem(
-                        "too-many-rule-addresses", (f"{nsg.name}/{r.name}",),
+                        "too-many-rule-addresses",
+                        (f"{nsg.name}/{r.name}",),
                         f"Rule {r.name} of {nsg.name} lists {count} IPs or ranges as its "
-                        f"{field_name}; the limit is 4,000 per field")
+                        f"{field_name}; the limit is 4,000 per field",
+                    )
     for nsg in topo.nsgs:
-        asgs = {i.name for r in _custom(nsg) for i in (*r.source, *r.destination)
-                if isinstance(i, AsgRef)}
+        asgs = {
+            i.name
+            for r in _custom(nsg)
+            for i in (*r.source, *r.destination)
+            if isinstance(i, AsgRef)
+        }
         if len(asgs) > 100:
-            yield _problem("too-many-asgs-in-nsg", (nsg.name,),
-                           f"The rules of {nsg.name} use {len(asgs)} ASGs; the limit is 100 per "
-                           "NSG")
+            yield _problem(
+                "too-many-asgs-in-nsg",
+                (nsg.name,),
+                f"The rules of {nsg.name} use {len(asgs)} ASGs; the limit is 100 per NSG",
+            )
 
 
 _CHECKS: tuple[Callable[[Topology], Iterable[Problem]], ...] = (
