@@ -59,7 +59,10 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
         return peering.can_peer(topo, str(args["vnet_a"]), str(args["vnet_b"])).to_dict()
     if command == "routes":
         vnet, subnet = subnet_of(topo, args)
-        return {"routes": [r.to_dict() for r in routes.effective_routes(topo, vnet, subnet)]}
+        from quizgen.evaluator.assumptions import describe
+
+        return {"routes": [r.to_dict() for r in routes.effective_routes(topo, vnet, subnet)],
+                "assumptions": describe(routes.table_assumptions(topo, vnet))}
     if command == "next-hop":
         vnet, subnet = subnet_of(topo, args)
         dest = parse_ip("--dest", str(args.get("dest")))

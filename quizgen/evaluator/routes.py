@@ -296,11 +296,38 @@ def route_assumptions(
         )
     ):
         notes.add("U-06")
+    # ADDR-05 (DERIVED, UNCONFIRMED): a peer's range not yet synced gets no peering route.
+    vnet = topo.vnet(vnet_name)
+    if vnet is not None and _in_unsynced_range(topo, vnet_name, dest):
+        notes.add("ADDR-05")
     if route.source is RouteSource.USER and route.next_hop_type is NextHopType.VNET_LOCAL:
         vnet = topo.vnet(vnet_name)
         if vnet is not None and not any(route.prefix.subnet_of(p) for p in vnet.address_space):
             notes.add("VNETLOCAL-OUTSIDE")
     return notes
+
+
+def _in_unsynced_range(topo: Topology, vnet_name: str, dest: IPv4Address) -> bool:
+    for link in topo.links_from(vnet_name):
+        remote = topo.vnet(link.to_vnet)
+        if link.synced_address_space is None or remote is None:
+            continue
+        if remote.contains(dest) and not any(dest in p for p in link.synced_address_space):
+            return True
+    return False
+
+
+def table_assumptions(topo: Topology, vnet_name: str) -> set[str]:
+    """What a subnet's effective-route table rests on: ADDR-05 when a link is out of sync."""
+    for link in topo.links_from(vnet_name):
+        remote = topo.vnet(link.to_vnet)
+        if (
+            link.synced_address_space is not None
+            and remote is not None
+            and set(link.synced_address_space) != set(remote.address_space)
+        ):
+            return {"ADDR-05"}
+    return set()
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,9 +52,20 @@ def answers(question: Doc) -> list[Doc]:
 
 
 def _field(answer: Doc, field: str) -> Any:
+    """The value at a dotted path. A list maps over its items; ``key[a=x,b=y|z]`` keeps the
+    items of list ``key`` whose field ``a`` is ``x`` and ``b`` is ``y`` or ``z``. A filter that
+    keeps exactly one item gives that item (so ``peerings[name=hub-to-a].state`` is a value)."""
     value: Any = answer
     for part in field.split("."):
-        value = value[part] if isinstance(value, dict) else [v[part] for v in value]
+        key, _, filters = part.partition("[")
+        value = value[key] if isinstance(value, dict) else [v[key] for v in value]
+        if filters:
+            for condition in filters.rstrip("]").split(","):
+                name, _, wanted = condition.partition("=")
+                allowed = wanted.split("|")
+                value = [v for v in value if str(v.get(name)) in allowed]
+            if len(value) == 1 and "name=" in filters:
+                value = value[0]
     return value
 
 
