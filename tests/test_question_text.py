@@ -9,6 +9,7 @@ import os
 import pytest
 
 from quizgen.questions.families import families
+from quizgen.questions.gate import problems
 from quizgen.questions.generate import question, wording
 from quizgen.render import markdown
 
@@ -41,9 +42,9 @@ def test_rendered_text(qid, golden):
     golden(f"questions/{qid.replace('@', '-v').replace('#', '-')}.md", markdown([doc]))
 
 
-def test_no_duplicate_items():
-    """Among 5,000 generated questions (500 outside CI), no two with the same stem, exhibits
-    and options or statements: the families draw fresh variants."""
+def test_no_duplicate_items_and_every_one_passes_the_gate():
+    """Among 5,000 generated questions (500 outside CI), every one passes the gate, and no two
+    have the same stem, exhibits and options or statements: the families draw fresh variants."""
     count = 5_000 if os.environ.get("CI") else 500
     names = sorted(families())
     seen, built = set(), 0
@@ -52,6 +53,7 @@ def test_no_duplicate_items():
         if doc is None:
             continue
         built += 1
+        assert problems(doc) == [], (doc["id"], problems(doc))
         key = json.dumps([doc["stem"], doc["exhibits"], doc.get("options"),
                           doc.get("statements"), doc.get("blanks")], sort_keys=True)
         assert key not in seen, f"duplicate question {doc['id']}"

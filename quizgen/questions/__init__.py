@@ -11,4 +11,5 @@ ITEM_TYPES = (
     "hotspot",
     "ordering",
     "fix-it",
+    "case-study",
 )

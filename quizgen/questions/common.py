@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from contextvars import ContextVar
 from typing import Any
 
 from quizgen.checks import run
@@ -31,7 +32,15 @@ MISCONCEPTION_OF_REASON = {
 }
 
 
+#: A case study pins one scenario while its questions are built (families.case_study).
+FIXED_SCENARIO: ContextVar[Scenario | None] = ContextVar("FIXED_SCENARIO", default=None)
+
+
 def scenario(rng: random.Random, **kwargs: Any) -> Scenario | None:
+    """A generated scenario (or the case study's, while one is being built)."""
+    fixed = FIXED_SCENARIO.get()
+    if fixed is not None:
+        return fixed
     try:
         return generate(rng.randrange(2**31), **kwargs)
     except ScenarioError:

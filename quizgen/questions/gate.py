@@ -71,6 +71,8 @@ def _field(answer: Doc, field: str) -> Any:
 
 def problems(question: Doc) -> list[str]:
     """Everything wrong with the question's key; empty when the gate lets it through."""
+    if question["item_type"] == "case-study":
+        return _case_problems(question)
     try:
         results = answers(question)
     except (QuizgenError, KeyError, IndexError, TypeError) as error:
@@ -124,6 +126,16 @@ def problems(question: Doc) -> list[str]:
         actual = _field(results[ordering["check"]], ordering["field"])
         if ordering["answer"] != actual:
             out.append(f"ordering: answer {ordering['answer']!r}, evaluator {actual!r}")
+    return out
+
+
+def _case_problems(case: Doc) -> list[str]:
+    """A case study: two or more questions on the case's one topology, each through the gate."""
+    questions = case.get("questions", [])
+    out = [] if len(questions) >= 2 else ["a case study needs two questions or more"]
+    for n, sub in enumerate(questions, start=1):
+        doc = {**sub, "topology": case["topology"], "id": f"{case['id']}/{n}"}
+        out += [f"question {n}: {p}" for p in problems(doc)]
     return out
 
 

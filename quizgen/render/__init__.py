@@ -62,6 +62,13 @@ def question_view(question: Doc, number: int, with_answer: bool) -> Doc:
         "answer": question["answer"],
         "explanation": question["explanation"],
         "rules": ", ".join(question["rules"]),
+        "questions": [
+            {
+                **question_view({**sub, "id": question["id"], "exhibits": []}, n, with_answer),
+                "title": ITEM_TITLES[sub["item_type"]],
+            }
+            for n, sub in enumerate(question.get("questions", []), start=1)
+        ],
     }
 
 
@@ -72,6 +79,7 @@ ITEM_TITLES = {
     "hotspot": "Hotspot",
     "ordering": "Ordering",
     "fix-it": "Fix it",
+    "case-study": "Case study",
 }
 
 

@@ -88,18 +88,29 @@ def build(ctx: Context) -> Doc | None:
             exhibits=exhibits,
             statements=statements,
         )
-    # single-choice: from one source, exactly one destination answers on the port
-    by_source: dict[tuple[str, int], list[tuple[Doc, Doc]]] = {}
-    for flow, answer in answered:
-        if common.MISCONCEPTION_OF_REASON.get(answer["reason"]) or answer["reachable"]:
-            by_source.setdefault((flow["from"], flow["port"]), []).append((flow, answer))
-    for (src, port), group in ctx.rng.sample(sorted(by_source.items()), len(by_source)):
-        good = [fa for fa in group if fa[1]["reachable"]]
-        bad = [fa for fa in group if not fa[1]["reachable"]]
-        if not good or not bad:
-            continue
+    # single-choice: from one source, exactly one of four hosts answers on the port. Every
+    # other VM and on-premises host is a candidate, each evaluated on its own.
+    sources = sorted({(f["from"], f["port"]) for f, _ in answered if topo.vm(f["from"])})
+    hosts = [vm.name for vm in topo.vms] + [
+        f["to"] for f, _ in answered if topo.vm(f["to"]) is None
+    ]
+    for src, port in ctx.rng.sample(sources, len(sources)):
+        good, bad = [], []
+        for dst in dict.fromkeys(hosts):
+            if dst == src:
+                continue
+            flow = {"from": src, "to": dst, "protocol": "tcp", "port": port}
+            answer = common.reach_answer(topo, flow)
+            if answer["assumptions"]:
+                continue
+            if answer["reachable"]:
+                good.append((flow, answer))
+            elif answer["reason"] in common.MISCONCEPTION_OF_REASON:
+                bad.append((flow, answer))
+        if not good or len(bad) < 3:
+            continue  # an exam item offers four hosts
         right = ctx.rng.choice(good)
-        wrong = ctx.rng.sample(bad, min(3, len(bad)))
+        wrong = ctx.rng.sample(bad, 3)
         options, explanation = [], []
         for flow, answer in [right, *wrong]:
             i = ctx.check(
@@ -123,7 +134,7 @@ def build(ctx: Context) -> Doc | None:
             topology=doc,
             explanation=explanation,
             rules=rules,
-            difficulty=1 + len(wrong) + len(doc["vnets"]) // 3,
+            difficulty=2 + len(doc["vnets"]) // 3,
             exhibits=exhibits,
             options=options,
         )
