@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Network, ip_network
 
 from quizgen.model import (
@@ -92,11 +93,23 @@ def _priority(value: object) -> int:
     return value
 
 
+# Parsed addresses are immutable, and generated documents repeat the same strings many times:
+# parsing each text once is worth it (the scenario engine loads a document per fault placement).
+@lru_cache(maxsize=65536)
+def _parse_ip(text: str) -> IPv4Address:
+    return IPv4Address(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cidr(text: str) -> IPv4Network:
+    return IPv4Network(text)
+
+
 def _ip(value: object) -> IPv4Address:
     if not isinstance(value, str):
         raise Bad
     try:
-        return IPv4Address(value.strip())
+        return _parse_ip(value.strip())
     except ValueError:
         raise Bad from None
 
@@ -108,7 +121,7 @@ def _cidr(value: object) -> IPv4Network:
     if "/" not in text:
         raise Bad(f"{CIDR.expected} (the /length is missing)")
     try:
-        return IPv4Network(text)
+        return _parse_cidr(text)
     except ValueError:
         pass
     try:
