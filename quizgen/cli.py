@@ -235,6 +235,11 @@ def reach(
 )
 @click.option("-o", "--output", metavar="FILE", help="Write the topology file here (else stdout).")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option(
+    "--lab",
+    is_flag=True,
+    help="Leave out the scenario: section (it names the fault): a file for a learner.",
+)
 @click.option("--list-faults", is_flag=True, help="List the fault catalogue and exit.")
 def scenario(
     seed: int | None,
@@ -243,13 +248,14 @@ def scenario(
     size: str,
     output: str | None,
     force: bool,
+    lab: bool,
     list_faults: bool,
 ) -> None:
     """Generate a verified topology with injected faults."""
     if list_faults:
         click.echo(commands.fault_catalogue_text())
         return
-    answer = commands.run_scenario(seed, shape, faults, size, output, force)
+    answer = commands.run_scenario(seed, shape, faults, size, output, force, lab)
     if answer.exit_code == commands.ANSWERED and seed is None:
         click.echo(
             f"seed: {answer.data['seed']} (pass --seed {answer.data['seed']} to get this "

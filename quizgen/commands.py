@@ -625,8 +625,12 @@ def run_scenario(
     size: str,
     output: str | None,
     force: bool,
+    lab: bool = False,
 ) -> Answer:
-    """A verified scenario as a topology file; ``data`` holds the seed and where it went."""
+    """A verified scenario as a topology file; ``data`` holds the seed and where it went.
+
+    With ``lab`` the file is the topology alone, for a learner to troubleshoot: the scenario
+    section, which names the fault and its fix, is left out (the seed regenerates it)."""
     import random
 
     from quizgen.generator.scenario import generate
@@ -637,7 +641,8 @@ def run_scenario(
     if output is not None:
         _check_output(output, force)
     scenario = generate(seed, shape, list(faults), size)
-    text = dump_yaml(topology_from_dict(scenario.doc, "scenario"))
+    doc = {k: v for k, v in scenario.doc.items() if k != "scenario"} if lab else scenario.doc
+    text = dump_yaml(topology_from_dict(doc, "scenario"))
     data = {
         "seed": seed,
         "shape": scenario.shape,
