@@ -121,22 +121,7 @@ def _network(rng: random.Random):
         for v in vms
     }
     if rng.random() < 0.5:  # a partner VNet, peered, with a VM in no ASG
-        wl2 = kit.workload(rng, {wl})
-        peer_block = kit.vnet_block(rng, blocks)
-        peer_sub = kit.subnet_of(peer_block, rng.randrange(0, 250))
-        peer = f"vnet-{wl2}-prod-{code}"
-        doc["vnets"].append(
-            {
-                "name": peer,
-                "region": reg,
-                "address_space": [str(peer_block)],
-                "subnets": [{"name": "snet-workload", "prefix": str(peer_sub)}],
-            }
-        )
-        doc["peerings"] = [
-            {"name": f"peer-{wl}-to-{wl2}", "from": vnet, "to": peer},
-            {"name": f"peer-{wl2}-to-{wl}", "from": peer, "to": vnet},
-        ]
+        wl2, peer, peer_sub = kit.add_peer(doc, rng, blocks, wl, vnet, reg, code)
         partner = {
             "name": f"vm-{wl2}-01",
             "vnet": peer,

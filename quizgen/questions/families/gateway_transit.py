@@ -30,6 +30,7 @@ from quizgen.questions.bank import Spec
 from quizgen.questions.families.troubleshoot import (
     BELIEFS,
     Unspeakable,
+    add_wrong_options,
     changes_anything,
     describe,
     distractors,
@@ -113,21 +114,7 @@ def _fix_it(ctx: Context) -> Doc | None:
         " ".join(broken["explanation"][:2]),
         f"Correct: {fix_text} {' '.join(fixed['explanation'][-1:])}",
     ]
-    for c, text, answer in ctx.rng.sample(found, 3):
-        j = ctx.check("reach", flow, {"reachable": False, "reason": answer["reason"]}, c.changes)
-        options.append(
-            {
-                "text": text,
-                "correct": False,
-                "check": j,
-                "claim": {"reachable": True},
-                "misconception": c.misconception,
-            }
-        )
-        explanation.append(
-            f"Wrong: {text} The connection still fails ({answer['reason']}). "
-            f"{BELIEFS[c.misconception]} ({c.misconception})."
-        )
+    add_wrong_options(ctx, flow, ctx.rng.sample(found, 3), options, explanation)
     return ctx.question(
         stem_fields={
             "src": flow["from"],

@@ -63,22 +63,7 @@ def _network(rng: random.Random) -> tuple[Doc, Doc, dict[str, kit.End]]:
         "public": kit.End("public", kit.public_host(rng, taken), kit.PUBLIC),
     }
     if rng.random() < 0.6:
-        wl2 = kit.workload(rng, {wl})
-        peer_block = kit.vnet_block(rng, blocks)
-        peer_sub = kit.subnet_of(peer_block, rng.randrange(0, 250))
-        peer = f"vnet-{wl2}-prod-{code}"
-        doc["vnets"].append(
-            {
-                "name": peer,
-                "region": reg,
-                "address_space": [str(peer_block)],
-                "subnets": [{"name": "snet-workload", "prefix": str(peer_sub)}],
-            }
-        )
-        doc["peerings"] = [
-            {"name": f"peer-{wl}-to-{wl2}", "from": vnet, "to": peer},
-            {"name": f"peer-{wl2}-to-{wl}", "from": peer, "to": vnet},
-        ]
+        _, _, peer_sub = kit.add_peer(doc, rng, blocks, wl, vnet, reg, code)
         ends["peer"] = kit.End("peer", kit.host_in(peer_sub, rng, taken), kit.PEER)
     ends["private"] = kit.End("private", kit.private_outside(rng, blocks, taken), kit.PRIVATE)
     _custom_rules(rng, doc["nsgs"][0], rng.randrange(0, 3))

@@ -95,6 +95,35 @@ def subnet_of(block: IPv4Network, third: int) -> IPv4Network:
     return ip_network(f"{IPv4Address(base + third * 256)}/24")
 
 
+def add_peer(
+    doc: Doc,
+    rng: random.Random,
+    blocks: list[IPv4Network],
+    wl: str,
+    vnet: str,
+    region: str,
+    code: str,
+) -> tuple[str, str, IPv4Network]:
+    """Add a workload VNet peered both ways with ``vnet``: (its workload, its name, its subnet)."""
+    wl2 = workload(rng, {wl})
+    peer_block = vnet_block(rng, blocks)
+    peer_sub = subnet_of(peer_block, rng.randrange(0, 250))
+    peer = f"vnet-{wl2}-prod-{code}"
+    doc["vnets"].append(
+        {
+            "name": peer,
+            "region": region,
+            "address_space": [str(peer_block)],
+            "subnets": [{"name": "snet-workload", "prefix": str(peer_sub)}],
+        }
+    )
+    doc["peerings"] = [
+        {"name": f"peer-{wl}-to-{wl2}", "from": vnet, "to": peer},
+        {"name": f"peer-{wl2}-to-{wl}", "from": peer, "to": vnet},
+    ]
+    return wl2, peer, peer_sub
+
+
 def host_in(net: IPv4Network, rng: random.Random, taken: set[str]) -> str:
     """A host address of ``net`` (not the first four, as Azure reserves them), unused so far."""
     size = net.num_addresses

@@ -466,6 +466,32 @@ def _merge_same_flag(phrases: list[str]) -> list[str]:
 # --- trying changes ---
 
 
+def add_wrong_options(
+    ctx: Context,
+    flow: Doc,
+    chosen: list[tuple[Any, str, Doc]],
+    options: list[Doc],
+    explanation: list[str],
+) -> None:
+    """Each chosen distractor (candidate, its text, the re-evaluated answer) as a fix-it option
+    decided by its own check (the change applied, the flow still failing), and why it is wrong."""
+    for c, text, answer in chosen:
+        j = ctx.check("reach", flow, {"reachable": False, "reason": answer["reason"]}, c.changes)
+        options.append(
+            {
+                "text": text,
+                "correct": False,
+                "check": j,
+                "claim": {"reachable": True},
+                "misconception": c.misconception,
+            }
+        )
+        explanation.append(
+            f"Wrong: {text} The connection still fails ({answer['reason']}). "
+            f"{BELIEFS.get(c.misconception, '')} ({c.misconception})."
+        )
+
+
 def try_changes(doc: Doc, changes: list[Change], command: str, args: Doc) -> Doc | None:
     """The answer of ``command`` on ``doc`` with ``changes`` applied; None if they do not fit."""
     try:
@@ -1082,21 +1108,7 @@ def _attempt(ctx: Context) -> Doc | None:
     options = [{"text": fix_text, "correct": True, "check": i, "claim": {"reachable": True}}]
     explanation = [" ".join(broken["explanation"][:2])]
     explanation.append(f"Correct: {fix_text} This is the recorded fix: {record['summary']}")
-    for c, text, answer in chosen:
-        j = ctx.check("reach", flow, {"reachable": False, "reason": answer["reason"]}, c.changes)
-        options.append(
-            {
-                "text": text,
-                "correct": False,
-                "check": j,
-                "claim": {"reachable": True},
-                "misconception": c.misconception,
-            }
-        )
-        explanation.append(
-            f"Wrong: {text} The connection still fails ({answer['reason']}). "
-            f"{BELIEFS.get(c.misconception, '')} ({c.misconception})."
-        )
+    add_wrong_options(ctx, flow, chosen, options, explanation)
     rules = list(record["rules"]) + common.deciding_rules(broken)
     return ctx.question(
         stem_fields={
