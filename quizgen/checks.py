@@ -61,8 +61,10 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
         vnet, subnet = subnet_of(topo, args)
         from quizgen.evaluator.assumptions import describe
 
-        return {"routes": [r.to_dict() for r in routes.effective_routes(topo, vnet, subnet)],
-                "assumptions": describe(routes.table_assumptions(topo, vnet))}
+        return {
+            "routes": [r.to_dict() for r in routes.effective_routes(topo, vnet, subnet)],
+            "assumptions": describe(routes.table_assumptions(topo, vnet, subnet)),
+        }
     if command == "next-hop":
         vnet, subnet = subnet_of(topo, args)
         dest = parse_ip("--dest", str(args.get("dest")))

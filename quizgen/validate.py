@@ -186,6 +186,16 @@ CODES: dict[str, str] = {code: spec.meaning for code, spec in _SPECS.items()}
 SEVERITIES: dict[str, str] = {code: spec.severity for code, spec in _SPECS.items()}
 _ORDER = {code: i for i, code in enumerate(_SPECS)}
 
+#: Errors Azure accepts when they are configured, but that cannot work: a question may show such
+#: a network and ask why it fails. Every other error is a configuration Azure refuses.
+ACCEPTED_BUT_BROKEN = frozenset(
+    {
+        "basic-sku-no-transit",  # GW-03: transit does not work with Basic
+        "gatewaysubnet-propagation-disabled",  # RT-19: the gateway stops working
+        "gatewaysubnet-default-route",  # RT-19
+    }
+)
+
 #: ADDR-07: ranges a VNet may not use.
 RESERVED_RANGES = tuple(
     IPv4Network(p)

@@ -308,14 +308,25 @@ def flows(draw: st.DrawFn, src: IPv4Address | None = None, dst: IPv4Address | No
 @st.composite
 def custom_rules(draw: st.DrawFn, direction: Direction, min_size: int = 0, max_size: int = 8):
     """Rules of one direction with distinct priorities (NSG-01), in arbitrary listing order."""
-    priorities = draw(st.lists(st.integers(100, 4096), min_size=min_size, max_size=max_size,
-                               unique=True))
+    priorities = draw(
+        st.lists(st.integers(100, 4096), min_size=min_size, max_size=max_size, unique=True)
+    )
     rules = []
     for n, priority in enumerate(priorities):
         rule = draw(nsg_rules())
-        rules.append(SecurityRule(f"r{n}", priority, direction, rule.access, rule.protocol,
-                                  rule.source, rule.source_ports, rule.destination,
-                                  rule.destination_ports))
+        rules.append(
+            SecurityRule(
+                f"r{n}",
+                priority,
+                direction,
+                rule.access,
+                rule.protocol,
+                rule.source,
+                rule.source_ports,
+                rule.destination,
+                rule.destination_ports,
+            )
+        )
     return rules
 
 
@@ -323,15 +334,27 @@ def _two_vnet_doc(region_a: str, region_b: str, octets: tuple[int, int], nsg: bo
     a, b = octets
     doc = {
         "vnets": [
-            {"name": "vnet-a", "region": region_a, "address_space": [f"10.{a}.0.0/16"],
-             "subnets": [{"name": "app", "prefix": f"10.{a}.1.0/24"}]},
-            {"name": "vnet-b", "region": region_b, "address_space": [f"10.{b}.0.0/16"],
-             "subnets": [{"name": "app", "prefix": f"10.{b}.1.0/24"}]},
+            {
+                "name": "vnet-a",
+                "region": region_a,
+                "address_space": [f"10.{a}.0.0/16"],
+                "subnets": [{"name": "app", "prefix": f"10.{a}.1.0/24"}],
+            },
+            {
+                "name": "vnet-b",
+                "region": region_b,
+                "address_space": [f"10.{b}.0.0/16"],
+                "subnets": [{"name": "app", "prefix": f"10.{b}.1.0/24"}],
+            },
         ],
-        "peerings": [{"name": "a-to-b", "from": "vnet-a", "to": "vnet-b"},
-                     {"name": "b-to-a", "from": "vnet-b", "to": "vnet-a"}],
-        "vms": [{"name": "vm-a", "vnet": "vnet-a", "subnet": "app", "ip": f"10.{a}.1.4"},
-                {"name": "vm-b", "vnet": "vnet-b", "subnet": "app", "ip": f"10.{b}.1.4"}],
+        "peerings": [
+            {"name": "a-to-b", "from": "vnet-a", "to": "vnet-b"},
+            {"name": "b-to-a", "from": "vnet-b", "to": "vnet-a"},
+        ],
+        "vms": [
+            {"name": "vm-a", "vnet": "vnet-a", "subnet": "app", "ip": f"10.{a}.1.4"},
+            {"name": "vm-b", "vnet": "vnet-b", "subnet": "app", "ip": f"10.{b}.1.4"},
+        ],
     }
     if nsg:
         doc["nsgs"] = [{"name": "nsg-default", "rules": []}]
@@ -344,8 +367,9 @@ def _two_vnet_doc(region_a: str, region_b: str, octets: tuple[int, int], nsg: bo
 def peered_pairs(draw: st.DrawFn) -> dict:
     """Two VNets peered both ways (Connected), NSGs absent or with default rules only."""
     octets = tuple(draw(st.lists(st.integers(0, 255), min_size=2, max_size=2, unique=True)))
-    return _two_vnet_doc(draw(st.sampled_from(REGIONS)), draw(st.sampled_from(REGIONS)), octets,
-                         draw(st.booleans()))
+    return _two_vnet_doc(
+        draw(st.sampled_from(REGIONS)), draw(st.sampled_from(REGIONS)), octets, draw(st.booleans())
+    )
 
 
 @st.composite
@@ -355,20 +379,36 @@ def chains(draw: st.DrawFn) -> dict:
     names_ = ["vnet-a", "vnet-b", "vnet-c"]
     doc = {"vnets": [], "peerings": [], "vms": []}
     for name, octet in zip(names_, octets, strict=True):
-        doc["vnets"].append({"name": name, "region": draw(st.sampled_from(REGIONS)),
-                             "address_space": [f"10.{octet}.0.0/16"],
-                             "subnets": [{"name": "s1", "prefix": f"10.{octet}.1.0/24"}]})
-        doc["vms"].append({"name": f"vm-{name[-1]}", "vnet": name, "subnet": "s1",
-                           "ip": f"10.{octet}.1.4", "ip_forwarding": draw(st.booleans()),
-                           "appliance": draw(st.booleans())})
+        doc["vnets"].append(
+            {
+                "name": name,
+                "region": draw(st.sampled_from(REGIONS)),
+                "address_space": [f"10.{octet}.0.0/16"],
+                "subnets": [{"name": "s1", "prefix": f"10.{octet}.1.0/24"}],
+            }
+        )
+        doc["vms"].append(
+            {
+                "name": f"vm-{name[-1]}",
+                "vnet": name,
+                "subnet": "s1",
+                "ip": f"10.{octet}.1.4",
+                "ip_forwarding": draw(st.booleans()),
+                "appliance": draw(st.booleans()),
+            }
+        )
     for x, y in (("a", "b"), ("b", "a"), ("b", "c"), ("c", "b")):
-        doc["peerings"].append({
-            "name": f"{x}-to-{y}", "from": f"vnet-{x}", "to": f"vnet-{y}",
-            "allow_virtual_network_access": draw(st.booleans()),
-            "allow_forwarded_traffic": draw(st.booleans()),
-            "allow_gateway_transit": draw(st.booleans()),
-            "use_remote_gateways": draw(st.booleans()),
-        })
+        doc["peerings"].append(
+            {
+                "name": f"{x}-to-{y}",
+                "from": f"vnet-{x}",
+                "to": f"vnet-{y}",
+                "allow_virtual_network_access": draw(st.booleans()),
+                "allow_forwarded_traffic": draw(st.booleans()),
+                "allow_gateway_transit": draw(st.booleans()),
+                "use_remote_gateways": draw(st.booleans()),
+            }
+        )
     return doc
 
 
@@ -379,39 +419,74 @@ def crowded_subnets(draw: st.DrawFn) -> dict:
     ips = {"a": [f"10.0.1.{n}" for n in range(4, 8)], "b": [f"10.1.1.{n}" for n in range(4, 8)]}
     all_ips = ips["a"] + ips["b"]
     asg_names = ["asg-web", "asg-db"]
-    pool = ["*", "VirtualNetwork", "10.0.1.0/24", "10.1.1.0/24", *(f"asg:{a}" for a in asg_names),
-            *all_ips]
+    pool = [
+        "*",
+        "VirtualNetwork",
+        "10.0.1.0/24",
+        "10.1.1.0/24",
+        *(f"asg:{a}" for a in asg_names),
+        *all_ips,
+    ]
     rules = []
     for n, priority in enumerate(draw(st.lists(st.integers(100, 4096), max_size=6, unique=True))):
-        rules.append({
-            "name": f"r{n}", "priority": priority,
-            "direction": draw(st.sampled_from(["inbound", "outbound"])),
-            "access": draw(st.sampled_from(["allow", "deny"])),
-            "protocol": draw(st.sampled_from(["tcp", "udp", "*"])),
-            "source": draw(st.sampled_from(pool)), "destination": draw(st.sampled_from(pool)),
-            "destination_ports": draw(st.sampled_from(["*", "443", "22", "1-1024"])),
-        })
-    udrs = [{"name": f"u{n}", "prefix": f"{ip}/32", "next_hop_type": "None"}
-            for n, ip in enumerate(draw(st.lists(st.sampled_from(ips["b"]), max_size=2,
-                                                 unique=True)))]
+        rules.append(
+            {
+                "name": f"r{n}",
+                "priority": priority,
+                "direction": draw(st.sampled_from(["inbound", "outbound"])),
+                "access": draw(st.sampled_from(["allow", "deny"])),
+                "protocol": draw(st.sampled_from(["tcp", "udp", "*"])),
+                "source": draw(st.sampled_from(pool)),
+                "destination": draw(st.sampled_from(pool)),
+                "destination_ports": draw(st.sampled_from(["*", "443", "22", "1-1024"])),
+            }
+        )
+    udrs = [
+        {"name": f"u{n}", "prefix": f"{ip}/32", "next_hop_type": "None"}
+        for n, ip in enumerate(draw(st.lists(st.sampled_from(ips["b"]), max_size=2, unique=True)))
+    ]
     vms = [
-        {"name": f"vm-{side}{n}", "vnet": f"vnet-{side}", "subnet": "app", "ip": ip,
-         "asgs": draw(st.lists(st.sampled_from(asg_names), max_size=1)),
-         "nsg": draw(st.sampled_from([None, "nsg-nic"]))}
-        for side in ("a", "b") for n, ip in enumerate(ips[side])
+        {
+            "name": f"vm-{side}{n}",
+            "vnet": f"vnet-{side}",
+            "subnet": "app",
+            "ip": ip,
+            "asgs": draw(st.lists(st.sampled_from(asg_names), max_size=1)),
+            "nsg": draw(st.sampled_from([None, "nsg-nic"])),
+        }
+        for side in ("a", "b")
+        for n, ip in enumerate(ips[side])
     ]
     return {
         "vnets": [
-            {"name": "vnet-a", "region": "eastus", "address_space": ["10.0.0.0/16"],
-             "subnets": [{"name": "app", "prefix": "10.0.1.0/24", "nsg": "nsg-shared",
-                          "route_table": "rt-a"}]},
-            {"name": "vnet-b", "region": "eastus", "address_space": ["10.1.0.0/16"],
-             "subnets": [{"name": "app", "prefix": "10.1.1.0/24", "nsg": "nsg-shared"}]},
+            {
+                "name": "vnet-a",
+                "region": "eastus",
+                "address_space": ["10.0.0.0/16"],
+                "subnets": [
+                    {
+                        "name": "app",
+                        "prefix": "10.0.1.0/24",
+                        "nsg": "nsg-shared",
+                        "route_table": "rt-a",
+                    }
+                ],
+            },
+            {
+                "name": "vnet-b",
+                "region": "eastus",
+                "address_space": ["10.1.0.0/16"],
+                "subnets": [{"name": "app", "prefix": "10.1.1.0/24", "nsg": "nsg-shared"}],
+            },
         ],
-        "peerings": [{"name": "a-to-b", "from": "vnet-a", "to": "vnet-b"},
-                     {"name": "b-to-a", "from": "vnet-b", "to": "vnet-a"}],
-        "nsgs": [{"name": "nsg-shared", "rules": rules},
-                 {"name": "nsg-nic", "rules": rules[: len(rules) // 2]}],
+        "peerings": [
+            {"name": "a-to-b", "from": "vnet-a", "to": "vnet-b"},
+            {"name": "b-to-a", "from": "vnet-b", "to": "vnet-a"},
+        ],
+        "nsgs": [
+            {"name": "nsg-shared", "rules": rules},
+            {"name": "nsg-nic", "rules": rules[: len(rules) // 2]},
+        ],
         "route_tables": [{"name": "rt-a", "routes": udrs}],
         "vms": vms,
     }

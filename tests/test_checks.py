@@ -38,18 +38,23 @@ def test_lists_of_scalars_match_as_sets():
 
 def test_verify_reports_a_wrong_key_and_an_absent_item():
     topo = load_topology(CHAIN)
-    wrong = {"command": "reach", "args": {"from": "vm-a", "to": "vm-c", "protocol": "tcp",
-                                          "port": 22}, "expect": {"reason": "delivered"}}
+    wrong = {
+        "command": "reach",
+        "args": {"from": "vm-a", "to": "vm-c", "protocol": "tcp", "port": 22},
+        "expect": {"reason": "delivered"},
+    }
     assert verify(topo, wrong) == ["answer.reason: expected 'delivered', got 'no-route'"]
-    absent = {"command": "routes", "args": {"vm": "vm-a"},
-              "expect_absent": {"routes": [{"prefix": "10.0.0.0/8"}]}}
+    absent = {
+        "command": "routes",
+        "args": {"vm": "vm-a"},
+        "expect_absent": {"routes": [{"prefix": "10.0.0.0/8"}]},
+    }
     assert verify(topo, absent) == ["answer.routes: {'prefix': '10.0.0.0/8'} should be absent"]
 
 
 def test_stopped_vm_has_no_effective_routes(tmp_path):
     """RT-02, NW-03: the checks runner and the CLI refuse alike; --subnet still answers."""
-    text = (Path(CHAIN).read_text()
-            .replace("ip: 10.0.1.4}", "ip: 10.0.1.4, power_state: stopped}"))
+    text = Path(CHAIN).read_text().replace("ip: 10.0.1.4}", "ip: 10.0.1.4, power_state: stopped}")
     path = tmp_path / "stopped.yaml"
     path.write_text(text)
     topo = load_topology(path)

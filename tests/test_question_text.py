@@ -54,8 +54,16 @@ def test_no_duplicate_items_and_every_one_passes_the_gate():
             continue
         built += 1
         assert problems(doc) == [], (doc["id"], problems(doc))
-        key = json.dumps([doc["stem"], doc["exhibits"], doc.get("options"),
-                          doc.get("statements"), doc.get("blanks")], sort_keys=True)
+        key = json.dumps(
+            [
+                doc["stem"],
+                doc["exhibits"],
+                doc.get("options"),
+                doc.get("statements"),
+                doc.get("blanks"),
+            ],
+            sort_keys=True,
+        )
         assert key not in seen, f"duplicate question {doc['id']}"
         seen.add(key)
     assert built >= count // 3

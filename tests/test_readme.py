@@ -76,8 +76,13 @@ def test_readme_has_a_tour():
 def test_readme_tour_is_real_output(command, expected):
     argv = shlex.split(command)
     assert argv[0] == "quizgen"
-    done = subprocess.run([sys.executable, "-m", "quizgen", *argv[1:]], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "quizgen", *argv[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     actual = done.stdout.splitlines()
     if expected and expected[-1] == "...":

@@ -79,7 +79,9 @@ def test_every_shape_and_size(shape, size):
 def test_combined_faults_keep_their_own_reasons():
     scenario = generate(4, "hub-spoke-gateway-nva", ["hub-transit-off", "nva-ip-forwarding-off"])
     assert [f["kind"] for f in scenario.section["faults"]] == [
-        "hub-transit-off", "nva-ip-forwarding-off"]
+        "hub-transit-off",
+        "nva-ip-forwarding-off",
+    ]
     assert_proven(scenario)
 
 

@@ -37,6 +37,8 @@ ASSUMPTIONS: dict[str, str] = {
     "SMTP": "outbound TCP 25 to the Internet depends on the subscription type (NSG-15)",
     "VNETLOCAL-OUTSIDE": "a user route with next hop VnetLocal for a prefix outside the VNet (no "
     "rule covers it)",
+    "RT14-STATE": "how Azure lists a gateway route that a VNet or peering route overrides by RT-14 "
+    "(Active or Invalid: no doc shows it)",
 }
 
 

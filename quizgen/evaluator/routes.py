@@ -317,8 +317,18 @@ def _in_unsynced_range(topo: Topology, vnet_name: str, dest: IPv4Address) -> boo
     return False
 
 
-def table_assumptions(topo: Topology, vnet_name: str) -> set[str]:
-    """What a subnet's effective-route table rests on: ADDR-05 when a link is out of sync."""
+def table_assumptions(topo: Topology, vnet_name: str, subnet_name: str | None = None) -> set[str]:
+    """What a subnet's effective-route table rests on: ADDR-05 when a link is out of sync, and
+    RT14-STATE when a gateway route sits inside a VNet or peering route (its listed state)."""
+    notes: set[str] = set()
+    if subnet_name is not None:
+        routes = effective_routes(topo, vnet_name, subnet_name)
+        system = [r.prefix for r in routes if r.is_vnet_or_peering and r.state is RouteState.ACTIVE]
+        if any(
+            r.source is RouteSource.GATEWAY and any(r.prefix.subnet_of(p) for p in system)
+            for r in routes
+        ):
+            notes.add("RT14-STATE")
     for link in topo.links_from(vnet_name):
         remote = topo.vnet(link.to_vnet)
         if (
@@ -326,8 +336,8 @@ def table_assumptions(topo: Topology, vnet_name: str) -> set[str]:
             and remote is not None
             and set(link.synced_address_space) != set(remote.address_space)
         ):
-            return {"ADDR-05"}
-    return set()
+            notes.add("ADDR-05")
+    return notes
 
 
 @dataclass(frozen=True, slots=True)

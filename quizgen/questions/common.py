@@ -36,11 +36,53 @@ MISCONCEPTION_OF_REASON = {
 FIXED_SCENARIO: ContextVar[Scenario | None] = ContextVar("FIXED_SCENARIO", default=None)
 
 
+#: Failure reasons about the path itself: when an NSG denies first only because the path is
+#: missing (the peer left the VirtualNetwork tag), these name the real cause.
+_PATH_REASONS = (
+    "no-route",
+    "peering-not-connected",
+    "gateway-transit-not-enabled",
+    "gateway-routes-not-propagated",
+    "local-gateway-conflict",
+    "basic-sku-no-transit",
+)
+
+
+def outcome_choices(choices: list[str], answer: str) -> list[str]:
+    """Result codes to offer in a blank, without a second true one: when the answer names why
+    there is no route (peering not connected, transit not enabled...), "no-route" is true as
+    well, so it is not offered."""
+    if answer in _PATH_REASONS and answer != "no-route":
+        return [c for c in choices if c != "no-route"]
+    return list(choices)
+
+
+def root_reason(answer: Doc) -> str:
+    """The cause a learner should be told about: the failure reason, unless an NSG denied first
+    and a path failure follows (then the path failure)."""
+    if answer["reason"] in ("nsg-deny-outbound", "nsg-deny-inbound"):
+        for later in answer.get("also_failing", []):
+            if later in _PATH_REASONS:
+                return later
+    return answer["reason"]
+
+
+def misconception_of(answer: Doc) -> str | None:
+    """The misconception of a learner who expects this failing flow to work (its root cause)."""
+    return MISCONCEPTION_OF_REASON.get(root_reason(answer))
+
+
 def scenario(rng: random.Random, **kwargs: Any) -> Scenario | None:
     """A generated scenario (or the case study's, while one is being built)."""
     fixed = FIXED_SCENARIO.get()
     if fixed is not None:
         return fixed
+    if "faults" not in kwargs:  # a fault whose effect shows in reach, not a refused configuration
+        from quizgen.generator.faults import CATALOGUE
+
+        kwargs["faults"] = [
+            rng.choice(sorted(k for k, f in CATALOGUE.items() if f.check == "reach"))
+        ]
     try:
         return generate(rng.randrange(2**31), **kwargs)
     except ScenarioError:

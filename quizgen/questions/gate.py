@@ -78,6 +78,17 @@ def problems(question: Doc) -> list[str]:
     except (QuizgenError, KeyError, IndexError, TypeError) as error:
         return [f"its checks do not run: {error}"]
     out: list[str] = []
+    # The exhibits must show a network Azure accepts: no configuration error (warnings allowed).
+    from quizgen.validate import ACCEPTED_BUT_BROKEN
+    from quizgen.validate import check as validate
+
+    errors = [
+        p.code
+        for p in validate(topology_from_dict(question["topology"], question["id"]))
+        if p.severity == "error" and p.code not in ACCEPTED_BUT_BROKEN
+    ]
+    if errors:
+        out.append(f"its topology is one Azure refuses ({', '.join(sorted(set(errors)))})")
     for n, (check, answer) in enumerate(zip(question["checks"], results, strict=True)):
         out += [f"check {n}: {m}" for m in mismatches(check.get("expect", {}), answer)]
         if answer.get("assumptions"):

@@ -38,7 +38,8 @@ def _answers(ctx: Context) -> tuple[Doc, Any, list[tuple[Doc, Doc]]] | None:
 
 
 def _explain(ctx: Context, topo: Any, flow: Doc, answer: Doc) -> str:
-    return " ".join(answer["explanation"][:2])
+    """The verdict, the deciding check and any later failure: the root cause is named too."""
+    return " ".join(answer["explanation"][:3])
 
 
 def build(ctx: Context) -> Doc | None:
@@ -105,7 +106,7 @@ def build(ctx: Context) -> Doc | None:
                 continue
             if answer["reachable"]:
                 good.append((flow, answer))
-            elif answer["reason"] in common.MISCONCEPTION_OF_REASON:
+            elif common.misconception_of(answer):
                 bad.append((flow, answer))
         if not good or len(bad) < 3:
             continue  # an exam item offers four hosts
@@ -123,7 +124,7 @@ def build(ctx: Context) -> Doc | None:
                 "claim": {"reachable": True},
             }
             if not answer["reachable"]:
-                option["misconception"] = common.MISCONCEPTION_OF_REASON[answer["reason"]]
+                option["misconception"] = common.misconception_of(answer)
             options.append(option)
             explanation.append(
                 f"{common.label(topo, flow['to'])}: {_explain(ctx, topo, flow, answer)}"

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizgen.checks import run
 from quizgen.evaluator import routes as rt
 from quizgen.model import RouteSource
+from quizgen.questions import common
 from quizgen.questions.bank import Spec
 from quizgen.questions.families import next_hop as nh
 from quizgen.questions.families.udr_precedence import route_label
@@ -185,6 +187,8 @@ def _series(ctx: Context, L: nh.Lab) -> Doc | None:
         picked[-1] = rng.choice(other)
     rng.shuffle(picked)
     statements, explanation, rules = [], [], ["NW-03"]
+    if run(common.load(L.doc), "routes", {"vm": L.vm})["assumptions"]:
+        return None  # the table rests on an UNCONFIRMED item (RT14-STATE, ADDR-05)
     answer = {"routes": [r.to_dict() for r in nh.effective(L)]}
     for n, (text, claim, truth, why, ids) in enumerate(picked, start=1):
         i = ctx.check("routes", {"vm": L.vm}, answer)

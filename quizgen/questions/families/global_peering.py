@@ -276,7 +276,7 @@ def _hotspot(ctx: Context, doc: Doc, topo: Any, f: dict[str, Any]) -> Doc | None
             "prompt": ctx.phrase(
                 "onprem", src=vm_glob["name"], dst=common.label(topo, f["site_host"]), port=443
             ),
-            "choices": OUTCOMES,
+            "choices": common.outcome_choices(OUTCOMES, answer["reason"]),
             "answer": answer["reason"],
             "check": i,
             "field": "reason",

@@ -30,8 +30,14 @@ SHAPES = ("hub-spoke-gateway", "hub-spoke-gateway-nva", "multi-region-hubs")
 MAX_STEPS = 10
 
 
+#: The steps whose order the docs fix (where the packet goes); where NSG checks sit relative to
+#: route selection is only DERIVED (azure-rules.md section 10), so NSG hops are not ordered.
+STEPS = ("source", "route", "peering", "gateway", "on-premises", "deliver")
+FIELD = f"hops[leg=request,step={'|'.join(STEPS)}].text"
+
+
 def _request(answer: Doc) -> list[Doc]:
-    return [h for h in answer["hops"] if h["leg"] == "request"]
+    return [h for h in answer["hops"] if h["leg"] == "request" and h["step"] in STEPS]
 
 
 def _fit(answer: Doc) -> bool:
@@ -70,10 +76,9 @@ def build(ctx: Context) -> Doc | None:
         ]
         explanation.insert(
             0,
-            f"{answer['explanation'][0]} A sending VM's outbound NSGs come first and a receiving "
-            "VM's inbound NSGs last (NSG-05); in between, the effective routes of the subnet the "
-            "packet leaves (or of GatewaySubnet, for traffic arriving from on-premises) choose "
-            "the next hop (RT-12).",
+            f"{answer['explanation'][0]} The effective routes of the subnet the packet leaves "
+            "(or of GatewaySubnet, for traffic arriving from on-premises) choose the next hop "
+            "(RT-12), and the packet then crosses the peering or gateway that route names.",
         )
         return ctx.question(
             stem_fields={
@@ -83,12 +88,12 @@ def build(ctx: Context) -> Doc | None:
             },
             topology=doc,
             explanation=explanation,
-            rules=["RT-12", "NSG-05", *answer["rules"]],
+            rules=["RT-12", *answer["rules"]],
             difficulty=1 + len(texts) // 2,
             exhibits=common.network_exhibits(doc, topo),
             ordering={
                 "check": i,
-                "field": "hops[leg=request].text",
+                "field": FIELD,
                 "answer": texts,
                 "steps": steps,
             },

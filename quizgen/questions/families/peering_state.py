@@ -367,7 +367,7 @@ def _hotspot(ctx: Context) -> Doc | None:
                 dst=flow["to"],
                 port=port,
             ),
-            "choices": OUTCOMES,
+            "choices": common.outcome_choices(OUTCOMES, answer["reason"]),
             "answer": answer["reason"],
             "check": i,
             "field": "reason",

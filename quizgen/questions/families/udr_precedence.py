@@ -20,13 +20,20 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
+from quizgen.checks import run
 from quizgen.evaluator import routes as rt
 from quizgen.model import RouteSource
+from quizgen.questions import common
 from quizgen.questions.bank import Spec
 from quizgen.questions.families import next_hop as nh
 from quizgen.questions.family import Context, Family
 
 Doc = dict[str, Any]
+
+
+def _table_assumes(lab: Any) -> bool:
+    """Whether the lab VM's effective-route table rests on an UNCONFIRMED item."""
+    return bool(run(common.load(lab.doc), "routes", {"vm": lab.vm})["assumptions"])
 
 
 def _draw(ctx: Context) -> nh.Lab:
@@ -284,6 +291,8 @@ def _two_invalid(ctx: Context, L: nh.Lab) -> Doc | None:
     if len({id(r) for r, _ in wrong}) < 3:
         return None
     winners = {r.prefix: r for r in routes if r.state.value == "Active"}
+    if _table_assumes(L):
+        return None  # e.g. RT14-STATE: the listed state of a route RT-14 overrides is undocumented
     answer = {"routes": [r.to_dict() for r in routes]}
     options, explanation = [], []
     for r in right:
