@@ -13,7 +13,9 @@ when they have one, else by index), the value as written and what was expected.
 from __future__ import annotations
 
 import copy
+import json
 import os
+from collections import OrderedDict
 from collections.abc import Callable
 from difflib import get_close_matches
 from typing import NoReturn
@@ -135,6 +137,30 @@ def parse_topology(text: str, filename: str) -> Topology:
 def topology_from_dict(doc: object, filename: str = "<dict>") -> Topology:
     """A topology from plain data shaped like the file (as question documents embed it)."""
     return _build(doc, filename, LineTable(), [])
+
+
+#: Documents already loaded, by their canonical JSON: a Topology is immutable, so one document
+#: loaded again (a question's gate re-reading the topology its family evaluated, a scenario's
+#: placements) shares one Topology, and with it the evaluator's memo tables.
+_LOADED: OrderedDict[str, Topology] = OrderedDict()
+_LOADED_MAX = 256
+
+
+def load_document(doc: dict[str, object], filename: str = "<dict>") -> Topology:
+    """``topology_from_dict`` with a small cache of the documents loaded most recently."""
+    try:
+        key = json.dumps(doc, sort_keys=True)
+    except (TypeError, ValueError):
+        return topology_from_dict(doc, filename)
+    topo = _LOADED.get(key)
+    if topo is None:
+        topo = topology_from_dict(doc, filename)
+        _LOADED[key] = topo
+        if len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    else:
+        _LOADED.move_to_end(key)
+    return topo
 
 
 def topology_to_dict(topo: Topology) -> dict[str, object]:

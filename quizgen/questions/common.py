@@ -8,7 +8,7 @@ from typing import Any
 
 from quizgen.checks import run
 from quizgen.generator.scenario import Scenario, ScenarioError, generate
-from quizgen.loader import topology_from_dict
+from quizgen.loader import load_document
 from quizgen.model import Topology
 
 Doc = dict[str, Any]
@@ -96,7 +96,7 @@ def topology_of(s: Scenario) -> Doc:
 
 
 def load(doc: Doc) -> Topology:
-    return topology_from_dict(doc, "question")
+    return load_document(doc, "question")
 
 
 def reach_answer(topo: Topology, flow: Doc) -> Doc:

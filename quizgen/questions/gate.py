@@ -26,7 +26,7 @@ from typing import Any
 from quizgen.checks import mismatches, run
 from quizgen.errors import QuizgenError
 from quizgen.generator import patch
-from quizgen.loader import topology_from_dict
+from quizgen.loader import load_document
 
 Doc = dict[str, Any]
 
@@ -37,14 +37,14 @@ SINGLE = {"single-choice": 1, "fix-it": 1}
 def answers(question: Doc) -> list[Doc]:
     """Run every check of the question on its embedded topology; the answers, in order."""
     base = question["topology"]
-    topo = topology_from_dict(base, question["id"])
+    topo = load_document(base, question["id"])
     out = []
     for check in question["checks"]:
         changes = check.get("changes")
         if changes:
             changed, _ = patch.apply(base, changes)
             out.append(
-                run(topology_from_dict(changed, question["id"]), check["command"], check["args"])
+                run(load_document(changed, question["id"]), check["command"], check["args"])
             )
         else:
             out.append(run(topo, check["command"], check["args"]))
@@ -84,7 +84,7 @@ def problems(question: Doc) -> list[str]:
 
     errors = [
         p.code
-        for p in validate(topology_from_dict(question["topology"], question["id"]))
+        for p in validate(load_document(question["topology"], question["id"]))
         if p.severity == "error" and p.code not in ACCEPTED_BUT_BROKEN
     ]
     if errors:
