@@ -835,3 +835,21 @@ def _loads_or_fails_cleanly(text: str, filename: str) -> None:
             assert record.file == filename
             assert record.line is None or 1 <= record.line <= text.count("\n") + 2
             assert str(record) and record.to_dict()["message"]
+
+
+def test_load_document_shares_one_topology_per_document() -> None:
+    """load_document: the same document gives the same (immutable) Topology; any change, a new
+    one; a bad document still raises TopologyError."""
+    import copy
+
+    from quizgen.loader import load_document
+
+    doc = {"vnets": [{"name": "v", "region": "eastus", "address_space": ["10.0.0.0/16"]}]}
+    first = load_document(doc)
+    assert load_document(copy.deepcopy(doc)) is first
+    changed = copy.deepcopy(doc)
+    changed["vnets"][0]["region"] = "westeurope"
+    assert load_document(changed) is not first
+    assert load_document(changed).vnets[0].region == "westeurope"
+    with pytest.raises(TopologyError):
+        load_document({"vnets": [{"name": "v"}]})
