@@ -505,7 +505,8 @@ def decide_path(
 
 
 #: The beliefs a distractor may stand for, in the order a family prefers them.
-BELIEFS = ("T-18", "T-19", "T-25", "T-28", "T-27", "T-01", "T-26", "T-22", "T-17")
+#: The most specific belief first: a rule written for the public IP is T-25 before T-18.
+BELIEFS = ("T-25", "T-18", "T-19", "T-28", "T-27", "T-01", "T-26", "T-22", "T-17")
 
 
 def misled(verdict_of, truth: Any, wanted: Any, beliefs=BELIEFS) -> list[str]:
