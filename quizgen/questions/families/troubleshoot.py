@@ -1107,7 +1107,7 @@ def _attempt(ctx: Context) -> Doc | None:
     i = ctx.check("reach", flow, {"reachable": True, "reason": "delivered"}, fix)
     options = [{"text": fix_text, "correct": True, "check": i, "claim": {"reachable": True}}]
     explanation = [" ".join(broken["explanation"][:2])]
-    explanation.append(f"Correct: {fix_text} This is the recorded fix: {record['summary']}")
+    explanation.append(f"Correct: {fix_text} It undoes the cause: {record['summary']}")
     add_wrong_options(ctx, flow, chosen, options, explanation)
     rules = list(record["rules"]) + common.deciding_rules(broken)
     return ctx.question(
