@@ -164,7 +164,7 @@ def _gateway_routes(topo: Topology, vnet: VNet) -> list[EffectiveRoute]:
 def _effective_routes(
     topo: Topology, vnet_name: str, subnet_name: str
 ) -> tuple[EffectiveRoute, ...]:
-    vnet, subnet = resolve_subnet(topo, vnet_name, subnet_name)
+    _, subnet = resolve_subnet(topo, vnet_name, subnet_name)
     table = topo.route_table(subnet.route_table)
     user = [
         EffectiveRoute(
@@ -180,19 +180,33 @@ def _effective_routes(
         for r in (table.routes if table else ())
     ]
     forced_tunnel = any(r.prefix == DEFAULT_ROUTE for r in user)
-    routes = _system_routes(topo, vnet, forced_tunnel)
+    # System and gateway routes depend on the VNet alone: every subnet of it shares them.
+    routes = list(
+        memo(
+            topo,
+            "system",
+            (vnet_name, forced_tunnel),
+            lambda t, v, f: tuple(_system_routes(t, t.vnet(v), f)),
+        )
+    )
     if table is None or table.propagate_gateway_routes:
-        routes += _gateway_routes(topo, vnet)
+        routes += memo(
+            topo, "gateway", (vnet_name,), lambda t, v: tuple(_gateway_routes(t, t.vnet(v)))
+        )
     routes += user
+
     # RT-13/RT-15: among identical prefixes the highest precedence is Active, the rest Invalid.
-    winners: dict[IPv4Network, EffectiveRoute] = {}
+    def key(r: EffectiveRoute) -> tuple[int, int]:
+        return int(r.prefix.network_address), r.prefix.prefixlen
+
+    winners: dict[tuple[int, int], EffectiveRoute] = {}
     for r in routes:
-        best = winners.get(r.prefix)
+        best = winners.get(key(r))
         if best is None or _rank(r) > _rank(best):
-            winners[r.prefix] = r
+            winners[key(r)] = r
     out = []
     for r in routes:
-        if winners[r.prefix] is not r:
+        if winners[key(r)] is not r:
             r = EffectiveRoute(
                 r.prefix,
                 r.next_hop_type,
