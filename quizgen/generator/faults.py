@@ -503,21 +503,32 @@ def _nva_setting(field: str, value: Any, what: str) -> Callable[..., Iterator[Pl
 # --- address-space faults (checked with can-peer) -----------------------------------------------
 
 
+def _linked(doc: Doc, vnet: str) -> set[str]:
+    """The VNets with a peering link to or from ``vnet``."""
+    return {p["to"] if p["from"] == vnet else p["from"] for p in _links_of(doc, vnet)}
+
+
+def _unpeer_and_reuse(doc: Doc, vnet: str, owner: str) -> tuple[list[Change], str]:
+    """Remove ``vnet``'s peering links and add ``owner``'s first range to its address space:
+    the changes, and the range now used twice."""
+    wanted = _vnet(doc, owner)["address_space"][0]
+    changes = [{"op": "remove", "path": f"peerings[{p['name']}]"} for p in _links_of(doc, vnet)]
+    changes.append(
+        {
+            "op": "set",
+            "path": f"vnets[{vnet}].address_space",
+            "value": [*_vnet(doc, vnet)["address_space"], wanted],
+        }
+    )
+    return changes, wanted
+
+
 def _overlap(base: Base, rng: random.Random) -> Iterator[Placement]:
     doc = base.doc
     for a, b in _shuffled(rng, _peered_pairs(base)):
-        others = {p["to"] if p["from"] == b else p["from"] for p in _links_of(doc, b)}
-        if others != {a}:
+        if _linked(doc, b) != {a}:
             continue  # b must have no other peer, or ADDR-02 would fire too
-        wanted = _vnet(doc, a)["address_space"][0]
-        changes = [{"op": "remove", "path": f"peerings[{p['name']}]"} for p in _links_of(doc, b)]
-        changes.append(
-            {
-                "op": "set",
-                "path": f"vnets[{b}].address_space",
-                "value": [*_vnet(doc, b)["address_space"], wanted],
-            }
-        )
+        changes, wanted = _unpeer_and_reuse(doc, b, a)
         yield Placement(
             changes,
             f"{b} now also uses {wanted}, which {a} uses, so the peering "
@@ -535,17 +546,9 @@ def _overlap_already_peered(base: Base, rng: random.Random) -> Iterator[Placemen
         if len(spokes) < 2:
             continue
         s1, s2 = rng.sample(spokes, 2)
-        if {p["to"] if p["from"] == s2 else p["from"] for p in _links_of(doc, s2)} != {hub}:
+        if _linked(doc, s2) != {hub}:
             continue
-        wanted = _vnet(doc, s1)["address_space"][0]
-        changes = [{"op": "remove", "path": f"peerings[{p['name']}]"} for p in _links_of(doc, s2)]
-        changes.append(
-            {
-                "op": "set",
-                "path": f"vnets[{s2}].address_space",
-                "value": [*_vnet(doc, s2)["address_space"], wanted],
-            }
-        )
+        changes, wanted = _unpeer_and_reuse(doc, s2, s1)
         yield Placement(
             changes,
             f"{s2} now also uses {wanted}, which {s1} uses; {s1} is already "

@@ -43,9 +43,7 @@ def answers(question: Doc) -> list[Doc]:
         changes = check.get("changes")
         if changes:
             changed, _ = patch.apply(base, changes)
-            out.append(
-                run(load_document(changed, question["id"]), check["command"], check["args"])
-            )
+            out.append(run(load_document(changed, question["id"]), check["command"], check["args"]))
         else:
             out.append(run(topo, check["command"], check["args"]))
     return out

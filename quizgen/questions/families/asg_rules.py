@@ -354,10 +354,8 @@ def _yes_no(ctx: Context, doc: Doc, ends, ports) -> Doc | None:
         )
         verdict = "Yes" if answer["reachable"] else "No"
         line = f"Statement {n}: {verdict}. {_note(doc, src, dst, port, answer)}"
-        if beliefs:
-            other = "No" if answer["reachable"] else "Yes"
-            line += f" {kit.sentence(kit.belief_note(beliefs[0]))} would answer {other}."
-            rules += kit.BELIEF_RULES[beliefs[0]]
+        line, more = kit.with_belief(line, answer["reachable"], beliefs)
+        rules += more
         explanation.append(line)
     return ctx.question(
         stem_fields={},

@@ -111,6 +111,29 @@ class Lab:
         return {"vm": self.vm}
 
 
+def _add_vnet_with_vm(
+    vnets: list[Doc],
+    vms: list[Doc],
+    name: str,
+    region: str,
+    space: str,
+    subnet: str,
+    vm: str,
+    rng: random.Random,
+    used: set,
+) -> None:
+    """A VNet with one subnet, Subnet1, holding one VM."""
+    vnets.append(
+        {
+            "name": name,
+            "region": region,
+            "address_space": [space],
+            "subnets": [{"name": "Subnet1", "prefix": subnet}],
+        }
+    )
+    vms.append({"name": vm, "vnet": name, "subnet": "Subnet1", "ip": _host(rng, subnet, used)})
+
+
 def _host(rng: random.Random, net: str, avoid: set[str]) -> str:
     network = IPv4Network(net)
     while True:
@@ -197,41 +220,13 @@ def lab(
     peerings: list[Doc] = []
     if peer:
         r2 = rng.choice([r for r in REGIONS if r != region]) if peer == "global" else region
-        vnets.append(
-            {
-                "name": "VNet2",
-                "region": r2,
-                "address_space": [p["vnet2"]],
-                "subnets": [{"name": "Subnet1", "prefix": f"10.{b}.0.0/24"}],
-            }
-        )
-        vms.append(
-            {
-                "name": "VM3",
-                "vnet": "VNet2",
-                "subnet": "Subnet1",
-                "ip": _host(rng, f"10.{b}.0.0/24", used),
-            }
-        )
+        _add_vnet_with_vm(vnets, vms, "VNet2", r2, p["vnet2"], f"10.{b}.0.0/24", "VM3", rng, used)
         peerings.append({"name": "VNet1-to-VNet2", "from": "VNet1", "to": "VNet2"})
         if peer != "initiated":
             peerings.append({"name": "VNet2-to-VNet1", "from": "VNet2", "to": "VNet1"})
         if transitive:
-            vnets.append(
-                {
-                    "name": "VNet3",
-                    "region": r2,
-                    "address_space": [p["vnet3"]],
-                    "subnets": [{"name": "Subnet1", "prefix": f"10.{c}.0.0/24"}],
-                }
-            )
-            vms.append(
-                {
-                    "name": "VM4",
-                    "vnet": "VNet3",
-                    "subnet": "Subnet1",
-                    "ip": _host(rng, f"10.{c}.0.0/24", used),
-                }
+            _add_vnet_with_vm(
+                vnets, vms, "VNet3", r2, p["vnet3"], f"10.{c}.0.0/24", "VM4", rng, used
             )
             peerings += [
                 {"name": "VNet2-to-VNet3", "from": "VNet2", "to": "VNet3"},

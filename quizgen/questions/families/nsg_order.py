@@ -215,10 +215,8 @@ def _yes_no(ctx: Context) -> Doc | None:
         line = (
             f"Statement {n}: {'Yes' if answer['reachable'] else 'No'}. {kit.reach_sentence(answer)}"
         )
-        if wrong:
-            other = "No" if answer["reachable"] else "Yes"
-            line += f" {kit.sentence(kit.belief_note(wrong[0]))} would answer {other}."
-            rules += kit.BELIEF_RULES[wrong[0]]
+        line, more = kit.with_belief(line, answer["reachable"], wrong)
+        rules += more
         explanation.append(line)
     return ctx.question(
         stem_fields={},

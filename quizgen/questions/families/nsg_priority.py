@@ -591,6 +591,18 @@ def belief_note(misconception: str) -> str:
     return f"a learner who thinks {BELIEF_TEXT[misconception]} ({misconception})"
 
 
+def with_belief(line: str, truth: bool, beliefs: list[str]) -> tuple[str, list[str]]:
+    """A yes/no explanation line, followed by what the first misled learner would answer, and
+    the rules that learner gets wrong."""
+    if not beliefs:
+        return line, []
+    other = "No" if truth else "Yes"
+    return (
+        f"{line} {sentence(belief_note(beliefs[0]))} would answer {other}.",
+        list(BELIEF_RULES[beliefs[0]]),
+    )
+
+
 # --- the nsg-priority network --------------------------------------------------------------------
 
 

@@ -636,6 +636,21 @@ def _nsg(doc: Doc, name: str | None) -> Doc | None:
     return next((n for n in doc.get("nsgs", []) if n["name"] == name), None)
 
 
+def _allow_from_source(doc: Doc, flow: Doc) -> Doc:
+    """An inbound rule allowing the flow's source address on its port (priority set later)."""
+    there_ip = _ip_of(doc, flow["from"])
+    return {
+        "name": f"allow-{flow['port']}-from-{there_ip.replace('.', '-')}",
+        "direction": "inbound",
+        "access": "allow",
+        "protocol": "tcp",
+        "source": there_ip,
+        "source_ports": "*",
+        "destination": "*",
+        "destination_ports": str(flow["port"]),
+    }
+
+
 def _allow_rule_at(doc: Doc, here: Doc, level: str, rule: Doc) -> list[Change] | None:
     """Changes adding ``rule`` to the NSG of ``here``'s NIC or subnet, creating it if needed."""
     if level == "nic":
@@ -848,17 +863,7 @@ def _no_nsg_candidates(doc: Doc, flow: Doc) -> list[Candidate]:
     here = _vm(doc, flow["to"])
     if here is None or here.get("nsg") or _subnet(doc, here).get("nsg"):
         return []
-    there_ip = _ip_of(doc, flow["from"])
-    allow = {
-        "name": f"allow-{flow['port']}-from-{there_ip.replace('.', '-')}",
-        "direction": "inbound",
-        "access": "allow",
-        "protocol": "tcp",
-        "source": there_ip,
-        "source_ports": "*",
-        "destination": "*",
-        "destination_ports": str(flow["port"]),
-    }
+    allow = _allow_from_source(doc, flow)
     changes = _allow_rule_at(doc, here, "nic", allow)
     return [Candidate(changes, "T-22")] if changes else []
 
@@ -959,17 +964,7 @@ def _access_candidates(doc: Doc, flow: Doc, record: Doc) -> list[Candidate]:
     here = _vm(doc, flow["to"])
     if here is None:
         return []
-    there_ip = _ip_of(doc, flow["from"])
-    allow = {
-        "name": f"allow-{flow['port']}-from-{there_ip.replace('.', '-')}",
-        "direction": "inbound",
-        "access": "allow",
-        "protocol": "tcp",
-        "source": there_ip,
-        "source_ports": "*",
-        "destination": "*",
-        "destination_ports": str(flow["port"]),
-    }
+    allow = _allow_from_source(doc, flow)
     out = []
     for level in ("nic", "subnet"):
         changes = _allow_rule_at(doc, here, level, allow)
