@@ -36,6 +36,18 @@ def _finish(answer: commands.Answer, as_json: bool) -> None:
     click.get_current_context().exit(answer.exit_code)
 
 
+def _finish_drawn(answer: commands.Answer, drawn: bool, what: str, output: str | None) -> None:
+    """Finish a command that draws from a seed: a drawn seed is printed on stderr (so stdout
+    stays the document), and when the document went to a file, only that report is printed."""
+    if answer.exit_code == commands.ANSWERED and drawn:
+        seed = answer.data["seed"]
+        click.echo(f"seed: {seed} (pass --seed {seed} to get {what} again)", err=True)
+    if answer.exit_code == commands.ANSWERED and output is not None:
+        click.echo(answer.text, err=True)
+        return
+    _finish(answer, as_json=False)
+
+
 def _file_and_json(func: F) -> F:
     """The FILE argument and the --json flag every ``net`` command takes."""
     func = click.option(
@@ -256,16 +268,7 @@ def scenario(
         click.echo(commands.fault_catalogue_text())
         return
     answer = commands.run_scenario(seed, shape, faults, size, output, force, lab)
-    if answer.exit_code == commands.ANSWERED and seed is None:
-        click.echo(
-            f"seed: {answer.data['seed']} (pass --seed {answer.data['seed']} to get this "
-            "scenario again)",
-            err=True,
-        )
-    if answer.exit_code == commands.ANSWERED and output is not None:
-        click.echo(answer.text, err=True)
-        return
-    _finish(answer, as_json=False)
+    _finish_drawn(answer, seed is None, "this scenario", output)
 
 
 @main.command()
@@ -318,13 +321,4 @@ def generate(
     answer = commands.run_generate(
         count, seed, family, item_type, objective, difficulty, fmt, output, force, question_id
     )
-    if answer.exit_code == commands.ANSWERED and seed is None and question_id is None:
-        click.echo(
-            f"seed: {answer.data['seed']} (pass --seed {answer.data['seed']} to get "
-            "these questions again)",
-            err=True,
-        )
-    if answer.exit_code == commands.ANSWERED and output is not None:
-        click.echo(answer.text, err=True)
-        return
-    _finish(answer, as_json=False)
+    _finish_drawn(answer, seed is None and question_id is None, "these questions", output)
