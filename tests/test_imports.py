@@ -30,6 +30,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.questions": frozenset({"yaml"}),
     # The progress store finds the user's data directory.
     "quizgen.drill.store": frozenset({"platformdirs"}),
+    # Spaced repetition (fsrs brings typing_extensions) over the store.
+    "quizgen.drill.schedule": frozenset({"fsrs", "typing_extensions", "platformdirs"}),
 }
 
 #: Never loaded just to show help: they are for the commands that need them.

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from quizgen.drill.grading import Grade
+from quizgen.drill.grading import Grade, offered
 from quizgen.errors import QuizgenError
 
 DB_ENV = "QUIZGEN_DB"
@@ -654,17 +654,6 @@ def _answer(row: tuple[Any, ...]) -> AnswerRow:
         flagged=bool(flagged),
         answered_at=_time(at),
     )
-
-
-def offered(doc: dict[str, Any]) -> list[str]:
-    """The misconceptions ``doc``'s wrong options stand for (a case study's questions too), in
-    order, each once."""
-    found: dict[str, None] = {}
-    for question in doc.get("questions") or [doc]:
-        for option in question.get("options", ()):
-            if not option.get("correct") and option.get("misconception"):
-                found[option["misconception"]] = None
-    return list(found)
 
 
 def _check_file(path: Path) -> None:
