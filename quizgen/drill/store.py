@@ -104,8 +104,6 @@ def _v1(db: sqlite3.Connection) -> None:
 #: MIGRATIONS[n] takes the schema from version n to n + 1 (inside the caller's transaction).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
 SCHEMA_VERSION = len(MIGRATIONS)
-#: The tables of the current schema: a version-0 file holding other tables is not ours.
-TABLES = frozenset({"sessions", "answers", "flags", "cards"})
 
 
 # -- records ------------------------------------------------------------------------------------
