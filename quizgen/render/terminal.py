@@ -42,27 +42,43 @@ def wrap(text: str, width: int, indent: str = "", hanging: str | None = None) ->
 # --- tables -----------------------------------------------------------------------------------
 
 
-def _fit(widths: list[int], limit: int, minimum: int = 8) -> list[int]:
-    """Column widths shrunk, widest first, until the table fits ``limit`` columns of text."""
-    widths = list(widths)
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _fit(natural: list[int], least: list[int], limit: int) -> list[int] | None:
+    """Column widths that fit ``limit`` columns of text without breaking a word: the columns
+    with the most room to give shrink first. None when even the narrowest layout is too wide."""
+    widths = list(natural)
     overhead = 3 * len(widths) + 1
     while sum(widths) + overhead > limit:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= minimum:
-            break
-        widths[widest] -= 1
+        slack = [w - m for w, m in zip(widths, least, strict=True)]
+        roomiest = max(range(len(widths)), key=lambda i: slack[i])
+        if slack[roomiest] <= 0:
+            return None
+        widths[roomiest] -= 1
     return widths
 
 
 def table_lines(
     columns: Sequence[str], rows: Iterable[Sequence[Any]], width: int = 100, boxed: bool = True
 ) -> list[str]:
-    """A table with aligned columns; long cells wrap inside their column to fit ``width``."""
+    """A table with aligned columns; long cells wrap inside their column to fit ``width``.
+
+    Words are never broken. A table too wide for that (many long names) is shown as records,
+    one block per row with each value labelled by its column, which also reads well aloud.
+    """
     box = _BOX if boxed else _ASCII
     head = [str(c) for c in columns]
     body = [["-" if v is None else str(v) for v in row] for row in rows]
     natural = [max([len(head[i])] + [len(r[i]) for r in body]) for i in range(len(head))]
-    widths = _fit(natural, width)
+    least = [
+        max([_longest_word(head[i])] + [_longest_word(r[i]) for r in body])
+        for i in range(len(head))
+    ]
+    widths = _fit(natural, least, width)
+    if widths is None:
+        return _records(head, body, width)
 
     def rule(left: str, mid: str, right: str) -> str:
         return left + mid.join(box["h"] * (w + 2) for w in widths) + right
@@ -89,6 +105,16 @@ def table_lines(
     for row in body:
         lines += row_lines(row)
     lines.append(rule(box["bl"], box["bm"], box["br"]))
+    return lines
+
+
+def _records(head: list[str], body: list[list[str]], width: int) -> list[str]:
+    """Each row as a block: its first cell, then "Column: value" lines."""
+    lines: list[str] = []
+    for row in body:
+        lines += wrap(f"{head[0]}: {row[0]}", width, "  ", "      ")
+        for name, value in zip(head[1:], row[1:], strict=True):
+            lines += wrap(f"{name}: {value}", width, "      ", "        ")
     return lines
 
 
