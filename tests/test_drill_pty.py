@@ -172,6 +172,18 @@ def test_sigkill_keeps_every_answer(tmp_path: Path) -> None:
     child.kill(signal.SIGKILL)
     child.close()
     assert [q for q, _ in rows(db)] == given
+    # Started again with the same options, the drill resumes the interrupted session.
+    child = spawn("drill", "--plain", "--seed", "10", "--db", str(db))
+    child.expect("Resuming the drill you started .*: 3 answered so far.")
+    given.append(answer_one(child, right=False)[0]["id"])
+    child.expect(PROMPT)
+    child.sendline("q")
+    child.expect(r"Session: 3 of 4 correct \(75%\)\.")
+    child.expect(pexpect.EOF)
+    assert [q for q, _ in rows(db)] == given
+    with sqlite3.connect(db) as con:
+        sessions = con.execute("SELECT DISTINCT session FROM answers").fetchall()
+    assert len(sessions) == 1
 
 
 def test_review_serves_fresh_variants_of_missed_families(tmp_path: Path) -> None:

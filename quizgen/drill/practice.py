@@ -205,14 +205,7 @@ class Drill:
     def run(self) -> Summary:
         c = self.console
         if self.session is None:
-            options = {
-                "families": sorted(self.families),
-                "objective": self.filters.objective,
-                "item_type": self.filters.item_type,
-                "difficulty": self.filters.difficulty,
-                "count": self.count,
-            }
-            self.session = self.store.start_session(self.mode, options)
+            self.session = self._resume_or_start()
         c.say("Type ? for help, q to stop. Every answer is saved as you give it.", "dim")
         number = 0
         try:
@@ -232,6 +225,33 @@ class Drill:
         self.store.finish_session(self.session, self.summary.to_dict())
         self.report()
         return self.summary
+
+    def _resume_or_start(self) -> int:
+        """The session to record into: an interrupted one with the same options (Ctrl-C, a
+        closed terminal or a killed process leave it unfinished) continues; else a new one."""
+        options = {
+            "families": sorted(self.families),
+            "objective": self.filters.objective,
+            "item_type": self.filters.item_type,
+            "difficulty": self.filters.difficulty,
+            "count": self.count,
+        }
+        prior = self.store.unfinished(self.mode)
+        if prior is None or prior.options != options:
+            return self.store.start_session(self.mode, options)
+        for row in prior.answers:
+            self.summary.answered += 1
+            self.summary.correct += row.correct
+            self.summary.points += row.score
+            self.summary.by_objective[row.objective] += 1
+            self.summary.right_by_objective[row.objective] += row.correct
+        started = prior.started.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.console.say(
+            f"Resuming the {self.mode} you started {started}: "
+            f"{self.summary.answered} answered so far.",
+            "note",
+        )
+        return prior.id
 
     def _next(self) -> Doc | None:
         tried: set[str] = set()
