@@ -44,6 +44,9 @@ Commands:
   ?  this help"""
 
 
+NEXT = "Enter: next question, q: stop. "
+
+
 class Quit(Exception):
     """The learner asked to stop (q, end of input)."""
 
@@ -220,11 +223,20 @@ class Drill:
                 except Skip:
                     self.summary.skipped += 1
                     c.say("Skipped.", "dim")
+                    continue
+                if self.count is None or self.summary.answered < self.count:
+                    self._pause()
         except Quit:
             pass
         self.store.finish_session(self.session, self.summary.to_dict())
         self.report()
         return self.summary
+
+    def _pause(self) -> None:
+        """Keep the feedback on screen until the learner asks for the next question."""
+        text = self.console.ask(NEXT).strip().lower()
+        if text in ("q", "quit", "exit"):
+            raise Quit
 
     def _resume_or_start(self) -> int:
         """The session to record into: an interrupted one with the same options (Ctrl-C, a
