@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import marshal
 import os
 from collections import OrderedDict
 from collections.abc import Callable
@@ -409,11 +410,12 @@ def _build(doc: object, filename: str, lines: LineTable, problems: list[InputPro
 
 # -- reusing objects built before ----------------------------------------------------------------
 
-#: Objects built from a well-formed item, by builder and the item's JSON text, with where the item
-#: was and the defines and references its build made. Model objects are immutable, so an item with
-#: the same content (a scenario's placements change one or two items of a document) gives the same
-#: object, and the evaluator's memo tables can tell an unchanged section by identity.
-_BUILT: dict[tuple[Callable, str], tuple[object, Path, list[tuple]]] = {}
+#: Objects built from a well-formed item, by builder and the item's content (marshal's bytes: exact
+#: types, so True is not 1 nor a tuple a list), with where the item was and the defines and
+#: references its build made. Model objects are immutable, so an item with the same content (a
+#: scenario's placements change one or two items of a document) gives the same object, and the
+#: evaluator's memo tables can tell an unchanged section by identity.
+_BUILT: dict[tuple[Callable, bytes], tuple[object, Path, list[tuple]]] = {}
 _BUILT_MAX = 50_000
 
 
@@ -427,8 +429,8 @@ def _reused(build: Callable) -> Callable:
 
     def reuse(chk: _Checker, value: object, path: Path) -> object:
         try:
-            key = (build, json.dumps(value)) if isinstance(value, dict) else None
-        except (TypeError, ValueError):
+            key = (build, marshal.dumps(value, 2)) if isinstance(value, dict) else None
+        except ValueError:  # not plain data (marshal takes exact dict, list, str, int... only)
             key = None
         hit = _BUILT.get(key) if key is not None else None
         if hit is not None:
