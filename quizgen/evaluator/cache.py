@@ -48,7 +48,7 @@ def memo(topo: Topology, table: str, key: Hashable, compute: Callable[..., Any])
 
 def _tables_for(topo: Topology) -> Tables:
     """The tables of a recent topology with the same routing sections, else new ones."""
-    for ref in reversed(_RECENT):
+    for ref in reversed(list(_RECENT)):  # a copy: other threads may append meanwhile
         other = ref()
         if other is not None and all(getattr(other, s) == getattr(topo, s) for s in ROUTING):
             return other.__dict__["_memo"]
