@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import marshal
 import os
 from collections import OrderedDict
 from collections.abc import Callable
@@ -218,7 +219,9 @@ class _Checker:
         self.lines = lines
         self.issues: list[Issue] = []
         self.defined: dict[tuple[str, Path], dict[str, Path]] = {}
-        self.refs: list[tuple[str, str, Path, Path, str]] = []
+        self.refs: list[tuple[str, str, Path, Path | None, str]] = []
+        #: Every define and refer, in order: what ``_reused`` replays for an object it reuses.
+        self.calls: list[tuple[str, str, str | None, Path, Path | None, str]] = []
 
     def report(self, path: Path, value: object, expected: str, line: int | None = None) -> None:
         shown = "nothing" if value is _ABSENT else show(value)
@@ -226,6 +229,7 @@ class _Checker:
 
     def define(self, kind: str, name: str | None, path: Path, scope: Path = ()) -> None:
         """Note a name, reporting it if another object of its kind (in ``scope``) has it."""
+        self.calls.append(("define", kind, name, path, scope, ""))
         if name is None:
             return
         names = self.defined.setdefault((kind, scope), {})
@@ -238,9 +242,12 @@ class _Checker:
             names[name] = path
 
     def refer(
-        self, kind: str, name: str | None, path: Path, scope: Path = (), owner: str = ""
+        self, kind: str, name: str | None, path: Path, scope: Path | None = (), owner: str = ""
     ) -> None:
-        """Note a reference to check once every name is known; ``owner`` names the scope."""
+        """Note a reference to check once every name is known; ``owner`` names the scope.
+        ``scope=None``: the scope is where the VNet named ``owner`` is defined (found at the end;
+        no check when there is no such VNet)."""
+        self.calls.append(("refer", kind, name, path, scope, owner))
         if name is not None:
             self.refs.append((kind, name, path, scope, owner))
 
@@ -249,6 +256,10 @@ class _Checker:
 
     def resolve(self) -> None:
         for kind, name, path, scope, owner in self.refs:
+            if scope is None:
+                scope = self.names("vnet").get(owner)
+                if scope is None:
+                    continue  # the VNet itself is unknown: that reference is reported
             known = self.names(kind, scope)
             if name in known:
                 continue
@@ -374,12 +385,12 @@ class _Fields:
 def _build(doc: object, filename: str, lines: LineTable, problems: list[InputProblem]) -> Topology:
     chk = _Checker(doc, lines)
     top = _Fields(chk, doc, (), "a topology", (*SECTIONS, "scenario", "x-..."), _kept)
-    vnets = top.objects("vnets", _vnet, "VNets")
-    peerings = top.objects("peerings", _peering, "peerings")
-    nsgs = top.objects("nsgs", _nsg, "NSGs")
-    tables = top.objects("route_tables", _route_table, "route tables")
-    vms = top.objects("vms", _vm, "VMs")
-    sites = top.objects("onprem", _onprem, "on-premises sites")
+    vnets = top.objects("vnets", _reused(_vnet), "VNets")
+    peerings = top.objects("peerings", _reused(_peering), "peerings")
+    nsgs = top.objects("nsgs", _reused(_nsg), "NSGs")
+    tables = top.objects("route_tables", _reused(_route_table), "route tables")
+    vms = top.objects("vms", _reused(_vm), "VMs")
+    sites = top.objects("onprem", _reused(_onprem), "on-premises sites")
     chk.resolve()
     _check_vm_addresses(chk, [v for v, _ in vnets if v], vms)
     problems = problems + [_problem(filename, doc, lines, issue) for issue in chk.issues]
@@ -395,6 +406,68 @@ def _build(doc: object, filename: str, lines: LineTable, problems: list[InputPro
         onprem=tuple(s for s, _ in sites),
         extra=extra,
     )
+
+
+# -- reusing objects built before ----------------------------------------------------------------
+
+#: Objects built from a well-formed item, by builder and the item's content (marshal's bytes: exact
+#: types, so True is not 1 nor a tuple a list), with where the item was and the defines and
+#: references its build made. Model objects are immutable, so an item with the same content (a
+#: scenario's placements change one or two items of a document) gives the same object, and the
+#: evaluator's memo tables can tell an unchanged section by identity.
+_BUILT: dict[tuple[Callable, bytes], tuple[object, Path, list[tuple]]] = {}
+_BUILT_MAX = 50_000
+
+
+def _reused(build: Callable) -> Callable:
+    """``build`` (a top-level item's builder), reusing the object built from equal content.
+
+    Only an item whose build reported nothing is kept, so a reused one has nothing to report
+    either; its defines and references are replayed at the item's path, so names are still
+    checked for uniqueness and references resolved against this document.
+    """
+
+    def reuse(chk: _Checker, value: object, path: Path) -> object:
+        try:
+            key = (build, marshal.dumps(value, 2)) if isinstance(value, dict) else None
+        except ValueError:  # not plain data (marshal takes exact dict, list, str, int... only)
+            key = None
+        hit = _BUILT.get(key) if key is not None else None
+        if hit is not None:
+            built, then, calls = hit
+            moved = _moved(calls, then, path)
+            if moved is not None:
+                for method, kind, name, where, scope, owner in moved:
+                    if method == "define":
+                        chk.define(kind, name, where, scope)
+                    else:
+                        chk.refer(kind, name, where, scope, owner)
+                return built
+        issues, first_call = len(chk.issues), len(chk.calls)
+        built = build(chk, value, path)
+        if key is not None and built is not None and len(chk.issues) == issues:
+            if len(_BUILT) >= _BUILT_MAX:
+                _BUILT.clear()
+            _BUILT[key] = (built, path, chk.calls[first_call:])
+        return built
+
+    return reuse
+
+
+def _moved(calls: list[tuple], then: Path, now: Path) -> list[tuple] | None:
+    """Defines and references made for an item at ``then``, as made for one at ``now``; None
+    when one of them points elsewhere than inside the item (it would not mean the same)."""
+    n = len(then)
+    out = []
+    for method, kind, name, where, scope, owner in calls:
+        if where[:n] != then:
+            return None
+        if scope:  # () is the whole document, None the VNet named owner: the same anywhere
+            if scope[:n] != then:
+                return None
+            scope = (*now, *scope[n:])
+        out.append((method, kind, name, (*now, *where[n:]), scope, owner))
+    return out
 
 
 def _kept(key: object) -> bool:
@@ -564,9 +637,8 @@ def _vm(chk: _Checker, value: object, path: Path) -> Vm | None:
     ip = f.get("ip", IP, required=True)
     nsg = f.get("nsg", NAME)
     chk.refer("vnet", vnet, (*path, "vnet"))
-    vnet_path = chk.names("vnet").get(vnet) if vnet else None  # VNets are read before VMs
-    if vnet_path is not None:
-        chk.refer("subnet", subnet, (*path, "subnet"), scope=vnet_path, owner=vnet)
+    if vnet:
+        chk.refer("subnet", subnet, (*path, "subnet"), scope=None, owner=vnet)
     chk.refer("nsg", nsg, (*path, "nsg"))
     forwarding = f.get("ip_forwarding", BOOL, default=False)
     appliance = f.get("appliance", BOOL, default=False)

@@ -853,3 +853,44 @@ def test_load_document_shares_one_topology_per_document() -> None:
     assert load_document(changed).vnets[0].region == "westeurope"
     with pytest.raises(TopologyError):
         load_document({"vnets": [{"name": "v"}]})
+
+
+# -- items built before are reused, and still checked against the document they are in ----------
+
+_REUSED_VNET = {
+    "name": "vnet-a",
+    "region": "eastus",
+    "address_space": ["10.0.0.0/16"],
+    "subnets": [{"name": "app", "prefix": "10.0.1.0/24", "nsg": "nsg-app"}],
+}
+_REUSED_NSG = {
+    "name": "nsg-app",
+    "rules": [{"name": "r", "priority": 100, "direction": "inbound", "access": "allow"}],
+}
+_REUSED_VM = {"name": "vm-a", "vnet": "vnet-a", "subnet": "app", "ip": "10.0.1.4"}
+
+
+def _problems(doc: dict) -> list[tuple[str, str]]:
+    with pytest.raises(TopologyError) as caught:
+        topology_from_dict(doc)
+    return [(p.where, p.value) for p in caught.value.problems]
+
+
+def test_an_item_loaded_before_is_the_same_object() -> None:
+    doc = {"vnets": [_REUSED_VNET], "nsgs": [_REUSED_NSG], "vms": [_REUSED_VM]}
+    first, again = topology_from_dict(doc), topology_from_dict(json.loads(json.dumps(doc)))
+    assert first == again
+    assert first.vnets[0] is again.vnets[0] and first.nsgs[0] is again.nsgs[0]
+
+
+def test_a_reused_item_still_has_its_names_and_references_checked() -> None:
+    topology_from_dict({"vnets": [_REUSED_VNET], "nsgs": [_REUSED_NSG], "vms": [_REUSED_VM]})
+    # The same VNet twice: the name is reported once, at the second (a different path).
+    twice = _problems({"vnets": [_REUSED_VNET, _REUSED_VNET], "nsgs": [_REUSED_NSG]})
+    assert twice == [("vnets[vnet-a].name", "'vnet-a'")]
+    # The NSG its subnet names is gone: the reused VNet's reference is still resolved.
+    assert _problems({"vnets": [_REUSED_VNET]}) == [("vnets[vnet-a].subnets[app].nsg", "'nsg-app'")]
+    # A reused VM whose subnet is not in its VNet (another VNet of that name).
+    other = {**_REUSED_VNET, "subnets": [{"name": "web", "prefix": "10.0.2.0/24"}]}
+    found = _problems({"vnets": [other], "nsgs": [_REUSED_NSG], "vms": [_REUSED_VM]})
+    assert found == [("vms[vm-a].subnet", "'app'")]

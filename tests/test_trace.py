@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
+import yaml
 
 from quizgen.checks import run
+from quizgen.evaluator.routes import effective_routes
 from quizgen.evaluator.trace import REASON_TEXT, Reason, reach
 from quizgen.loader import topology_from_dict
 
@@ -527,3 +530,26 @@ def test_reserved_none_routes(space, none_routes):
     routes = run(topology_from_dict(doc), "routes", {"subnet": "v/s"})["routes"]
     assert {r["prefix"] for r in routes if r["next_hop_type"] == "None"} == none_routes
     assert {r["prefix"] for r in routes if r["next_hop_type"] == "VnetLocal"} == set(space)
+
+
+def test_topologies_with_the_same_routing_share_memo_tables_and_answers() -> None:
+    """Routes and tag views are kept per routing (evaluator/cache.py): a topology that differs
+    only in an NSG takes them over; one whose route table differs gets its own."""
+    doc = yaml.safe_load(
+        (Path(__file__).parent.parent / "examples/techcorp-dev-prod.yaml").read_text()
+    )
+    base = topology_from_dict(doc)
+    vnet = base.vnets[0]
+    subnet = vnet.subnets[0].name
+    before = effective_routes(base, vnet.name, subnet)
+    nsg_changed = copy.deepcopy(doc)
+    nsg_changed["nsgs"][0]["rules"] = []
+    other = topology_from_dict(nsg_changed)
+    assert other.nsgs != base.nsgs and other.__dict__.get("_memo") is None
+    assert effective_routes(other, vnet.name, subnet) is before  # taken over, not recomputed
+    assert other.__dict__["_memo"] is base.__dict__["_memo"]
+    routed = copy.deepcopy(doc)
+    routed["vnets"][0]["address_space"].append("10.250.0.0/16")
+    third = topology_from_dict(routed)
+    assert effective_routes(third, vnet.name, subnet) != before
+    assert third.__dict__["_memo"] is not base.__dict__["_memo"]

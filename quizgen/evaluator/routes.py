@@ -8,6 +8,7 @@ forced tunnelling).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
 
 from quizgen.errors import QueryError
@@ -117,14 +118,11 @@ def _system_routes(topo: Topology, vnet: VNet, forced_tunnel: bool) -> list[Effe
         )
 
     routes = [default(p, NextHopType.VNET_LOCAL, vnet.name, ("RT-03",)) for p in vnet.address_space]
-    for reserved in RESERVED_PREFIXES:
-        if any(p == reserved for p in vnet.address_space):
-            continue  # RT-04(a): the VnetLocal route for the same prefix replaces the None route
-        if any(p.supernet_of(reserved) for p in vnet.address_space):
-            continue  # RT-04(b): a VNet range containing the reserved prefix removes it
-        if forced_tunnel:
-            continue  # RT-16: a 0/0 UDR removes the reserved None routes
-        routes.append(default(reserved, NextHopType.NONE, None, ("RT-03", "RT-04")))
+    if not forced_tunnel:  # RT-16: a 0/0 UDR removes the reserved None routes
+        routes += [
+            default(reserved, NextHopType.NONE, None, ("RT-03", "RT-04"))
+            for reserved in _reserved_left(vnet.address_space)
+        ]
     routes.append(default(DEFAULT_ROUTE, NextHopType.INTERNET, None, ("RT-03",)))
     for link in topo.links_from(vnet.name):
         if not is_established(topo, link):
@@ -134,6 +132,18 @@ def _system_routes(topo: Topology, vnet: VNet, forced_tunnel: bool) -> list[Effe
         rules = ("RT-05", "ADDR-05") if link.synced_address_space is not None else ("RT-05",)
         routes += [default(p, hop, link.name, rules) for p in peered_ranges(topo, link)]
     return routes
+
+
+@lru_cache(maxsize=4096)
+def _reserved_left(address_space: tuple[IPv4Network, ...]) -> tuple[IPv4Network, ...]:
+    """The reserved prefixes (RT-03) that keep their None route with this VNet address space."""
+    return tuple(
+        reserved
+        for reserved in RESERVED_PREFIXES
+        # RT-04(a): the VnetLocal route for the same prefix replaces the None route;
+        # RT-04(b): a VNet range containing the reserved prefix removes it.
+        if not any(p == reserved or p.supernet_of(reserved) for p in address_space)
+    )
 
 
 def _gateway_routes(topo: Topology, vnet: VNet) -> list[EffectiveRoute]:
@@ -196,17 +206,15 @@ def _effective_routes(
     routes += user
 
     # RT-13/RT-15: among identical prefixes the highest precedence is Active, the rest Invalid.
-    def key(r: EffectiveRoute) -> tuple[int, int]:
-        return int(r.prefix.network_address), r.prefix.prefixlen
-
+    keys = [(int(r.prefix.network_address), r.prefix.prefixlen) for r in routes]
     winners: dict[tuple[int, int], EffectiveRoute] = {}
-    for r in routes:
-        best = winners.get(key(r))
+    for key, r in zip(keys, routes, strict=True):
+        best = winners.get(key)
         if best is None or _rank(r) > _rank(best):
-            winners[key(r)] = r
+            winners[key] = r
     out = []
-    for r in routes:
-        if winners[key(r)] is not r:
+    for key, r in zip(keys, routes, strict=True):
+        if winners[key] is not r:
             r = EffectiveRoute(
                 r.prefix,
                 r.next_hop_type,

@@ -204,6 +204,7 @@ class ReachResult:
         return not self.assumptions
 
     def to_dict(self) -> dict[str, object]:
+        first = self.first_failure
         return {
             "reachable": self.reachable,
             "reason": self.reason.value,
@@ -212,10 +213,7 @@ class ReachResult:
             "protocol": self.protocol.value,
             "port": self.port,
             "hops": [
-                {
-                    **h.to_dict(),
-                    "hypothetical": self.first_failure is not None and n > self.first_failure,
-                }
+                {**h.to_dict(), "hypothetical": first is not None and n > first}
                 for n, h in enumerate(self.hops)
             ],
             "explanation": list(self.explanation),

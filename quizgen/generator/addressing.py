@@ -72,6 +72,13 @@ def subnets_of(block: IPv4Network, count: int, rng: random.Random) -> list[IPv4N
     return [IPv4Network((base + (start + i) * 256, 24)) for i in range(count)]
 
 
+def nth_24(block: IPv4Network, n: int) -> IPv4Network:
+    """``list(block.subnets(new_prefix=24))[n]``, without making the others."""
+    if not 0 <= n < 2 ** (24 - block.prefixlen):
+        raise IndexError(f"{block} has no /24 number {n}")
+    return IPv4Network((int(block.network_address) + n * 256, 24))
+
+
 def gateway_subnet(block: IPv4Network) -> IPv4Network:
     """The /27 at the start of the block's last /24 (GW-02: /27 or larger)."""
     return IPv4Network((int(block.broadcast_address) - 255, 27))

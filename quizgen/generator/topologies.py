@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
-from quizgen.generator.addressing import AddressPlan, gateway_subnet, host, subnets_of
+from quizgen.generator.addressing import AddressPlan, gateway_subnet, host, nth_24, subnets_of
 from quizgen.generator.names import Namer
 
 SHAPES = (
@@ -136,7 +136,7 @@ class _Builder:
         name = self.names.onprem()
         prefix = self.plan.site()
         self.onprem.append({"name": name, "address_space": [str(prefix)]})
-        inside = list(prefix.subnets(new_prefix=24))[self.rng.randrange(1, 8)]
+        inside = nth_24(prefix, self.rng.randrange(1, 8))
         return name, str(inside.network_address + self.rng.randint(10, 200))
 
     def peer(self, a: str, b: str, a_flags: Doc | None = None, b_flags: Doc | None = None) -> None:
