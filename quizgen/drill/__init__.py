@@ -1,0 +1,1 @@
+"""Interactive practice: the drill, the timed exam and the progress store."""

@@ -1,0 +1,349 @@
+"""The timed mock exam, apart from any screen: items, navigation, answers, flags, time, report.
+
+An :class:`Exam` holds the questions of one sitting in order. The learner moves between them
+(``next``/``prev``/``goto``), answers the current one (``answer``), flags items for review and
+finally submits, which gives a :class:`Report`. Nothing is said about right or wrong before
+that: the grades are computed when an answer is given (so that the store can keep them) but
+only the report shows them.
+
+Rules taken from the real exam:
+
+- A yes/no statement series cannot be changed once the learner has answered it and moved on:
+  it is *locked* (it can still be looked at).
+- The clock runs from the start; when it runs out the exam can only be submitted.
+- Every item weighs the same; an item earns its grade's score (partial credit, 0..1). The
+  scaled score is ``round(1000 * points / items)`` and 700 passes.
+
+The clock is injectable (``clock``, seconds, monotonic) and so is what keeps the answers
+(``journal``: the progress store in quizgen, a list in tests), so the model is tested without
+a terminal, a database or waiting. Time spent is counted while the exam runs: a resumed exam
+gets back the time that was left when it stopped (see :func:`time_used`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from quizgen.errors import QuizgenError
+
+Doc = dict[str, Any]
+Response = Any
+#: Scaled score that passes, on the 0..1000 scale of the real exam.
+PASS_MARK = 700
+SCALE = 1000
+
+
+class ExamError(QuizgenError):
+    """Something the exam rules do not allow (a locked item, time up, no such item...)."""
+
+
+class Graded(Protocol):
+    score: float
+
+
+Grader = Callable[[Doc, Response], Graded]
+
+
+class Journal(Protocol):
+    """Where the exam writes each event as it happens (the progress store)."""
+
+    def answered(self, item: Item, seconds: float) -> None: ...
+
+    def flagged(self, item: Item) -> None: ...
+
+    def submitted(self, exam: Exam) -> None: ...
+
+
+@dataclass
+class Item:
+    """One question of the exam and what the learner did with it."""
+
+    position: int  # 0-based place in the exam
+    doc: Doc
+    response: Response = None
+    grade: Graded | None = None
+    flagged: bool = False
+    locked: bool = False
+
+    @property
+    def number(self) -> int:
+        """1-based, as shown to the learner."""
+        return self.position + 1
+
+    @property
+    def answered(self) -> bool:
+        return self.response is not None
+
+    @property
+    def locks(self) -> bool:
+        """True for the items that lock once answered and left (yes/no statement series)."""
+        return self.doc["item_type"] == "yes-no-series"
+
+    @property
+    def score(self) -> float:
+        return self.grade.score if self.grade is not None else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Where the learner stands before submitting (item numbers, 1-based)."""
+
+    answered: tuple[int, ...]
+    unanswered: tuple[int, ...]
+    flagged: tuple[int, ...]
+    locked: tuple[int, ...]
+
+
+class Exam:
+    """One sitting of the mock exam."""
+
+    def __init__(
+        self,
+        docs: Sequence[Doc],
+        seconds: float,
+        *,
+        grader: Grader,
+        clock: Callable[[], float] = time.monotonic,
+        used: float = 0.0,
+        journal: Journal | None = None,
+    ) -> None:
+        if not docs:
+            raise ExamError("an exam needs at least one question")
+        self.items = tuple(Item(position, doc) for position, doc in enumerate(docs))
+        self.allowed = float(seconds)
+        self.position = 0
+        self.submitted = False
+        self._grader = grader
+        self._clock = clock
+        self._journal = journal
+        self._used_before = used
+        self._started = clock()
+        self._last_event = self._started
+
+    # -- time -------------------------------------------------------------------------------
+
+    def time_used(self) -> float:
+        return self._used_before + (self._clock() - self._started)
+
+    def time_left(self) -> float:
+        return max(0.0, self.allowed - self.time_used())
+
+    @property
+    def expired(self) -> bool:
+        return self.time_left() <= 0
+
+    # -- navigation -------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Item:
+        return self.items[self.position]
+
+    def goto(self, position: int) -> Item:
+        """Move to the item at ``position`` (0-based). Leaving an answered yes/no series
+        locks it."""
+        if not 0 <= position < len(self.items):
+            raise ExamError(f"there is no question {position + 1}; expected 1 to {len(self.items)}")
+        if position != self.position:
+            self._leave()
+            self.position = position
+        return self.current
+
+    def next(self) -> Item:
+        return self.goto(min(self.position + 1, len(self.items) - 1))
+
+    def prev(self) -> Item:
+        return self.goto(max(self.position - 1, 0))
+
+    def _leave(self) -> None:
+        item = self.current
+        if item.locks and item.answered:
+            item.locked = True
+
+    # -- answers and flags ------------------------------------------------------------------
+
+    def can_answer(self, item: Item | None = None) -> bool:
+        item = item or self.current
+        return not (item.locked or self.submitted or self.expired)
+
+    def answer(self, response: Response) -> Item:
+        """Answer the current item with ``response`` (the grading module's format); the
+        grader rejects a malformed one. Recorded at once in the journal."""
+        item = self.current
+        self._check_open(item)
+        grade = self._grader(item.doc, response)
+        item.response, item.grade = response, grade
+        now = self._clock()
+        seconds, self._last_event = now - self._last_event, now
+        if self._journal is not None:
+            self._journal.answered(item, seconds)
+        return item
+
+    def flag(self, on: bool | None = None, position: int | None = None) -> Item:
+        """Flag (or unflag, or with ``on`` None toggle) an item for review."""
+        item = self.current if position is None else self.items[position]
+        if self.submitted:
+            raise ExamError("the exam has been submitted")
+        item.flagged = (not item.flagged) if on is None else on
+        if self._journal is not None:
+            self._journal.flagged(item)
+        return item
+
+    def _check_open(self, item: Item) -> None:
+        if self.submitted:
+            raise ExamError("the exam has been submitted")
+        if self.expired:
+            raise ExamError("time is up: the exam can only be submitted")
+        if item.locked:
+            raise ExamError(
+                f"question {item.number} is locked: a yes/no series cannot be changed "
+                "once answered and left"
+            )
+
+    # -- review and submit ------------------------------------------------------------------
+
+    def review(self) -> Review:
+        return Review(
+            answered=tuple(i.number for i in self.items if i.answered),
+            unanswered=tuple(i.number for i in self.items if not i.answered),
+            flagged=tuple(i.number for i in self.items if i.flagged),
+            locked=tuple(i.number for i in self.items if i.locked),
+        )
+
+    def submit(self) -> Report:
+        if not self.submitted:
+            self._leave()
+            self.submitted = True
+            if self._journal is not None:
+                self._journal.submitted(self)
+        return self.report()
+
+    def report(self) -> Report:
+        return report(self.items, self.time_used())
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveScore:
+    objective: str
+    items: int
+    points: float
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.points / self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Misconception:
+    """A misconception (docs/azure-rules.md, T-nn) that the learner's wrong picks stand for."""
+
+    code: str
+    count: int
+    numbers: tuple[int, ...]  # the questions where it showed
+    example: str  # an explanation line that names it
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """An item that did not earn its full point, with what the learner needs to learn."""
+
+    number: int
+    doc: Doc
+    response: Response
+    score: float
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        return tuple(self.doc.get("explanation", ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    items: int
+    answered: int
+    points: float
+    time_used: float
+    objectives: tuple[ObjectiveScore, ...]
+    missed: tuple[Missed, ...]
+    misconceptions: tuple[Misconception, ...]
+    scores: tuple[float, ...] = field(default=())
+
+    @property
+    def scaled(self) -> int:
+        return round(SCALE * self.points / self.items)
+
+    @property
+    def passed(self) -> bool:
+        return self.scaled >= PASS_MARK
+
+
+def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
+    """The final report of ``items`` as they stand."""
+    by_objective: dict[str, list[float]] = {}
+    for item in items:
+        by_objective.setdefault(item.doc["objective"], []).append(item.score)
+    shown: dict[str, list[int]] = {}
+    examples: dict[str, str] = {}
+    for item in items:
+        for code, line in misconceptions_shown(item.doc, item.response):
+            shown.setdefault(code, []).append(item.number)
+            examples.setdefault(code, line)
+    counts = Counter({code: len(numbers) for code, numbers in shown.items()})
+    return Report(
+        items=len(items),
+        answered=sum(1 for i in items if i.answered),
+        points=sum(i.score for i in items),
+        time_used=time_used,
+        objectives=tuple(
+            ObjectiveScore(objective, len(scores), sum(scores))
+            for objective, scores in sorted(by_objective.items())
+        ),
+        missed=tuple(Missed(i.number, i.doc, i.response, i.score) for i in items if i.score < 1.0),
+        misconceptions=tuple(
+            Misconception(code, count, tuple(shown[code]), examples[code])
+            for code, count in counts.most_common()
+        ),
+        scores=tuple(i.score for i in items),
+    )
+
+
+_CODE = re.compile(r"\bT-\d+\b")
+
+
+def misconceptions_shown(doc: Doc, response: Response) -> list[tuple[str, str]]:
+    """(code, explanation line) for each misconception a wrong pick in ``response`` stands
+    for: the chosen options (single, multi, fix-it) that are wrong and carry a misconception,
+    and the same inside a case study's questions."""
+    if response is None:
+        return []
+    kind = doc["item_type"]
+    if kind == "case-study":
+        found = []
+        for sub, sub_response in zip(doc["questions"], response, strict=False):
+            found += misconceptions_shown(sub, sub_response)
+        return found
+    if kind not in ("single-choice", "fix-it", "multi-choice"):
+        return []
+    picked = {response} if isinstance(response, str) else set(response)
+    found = []
+    for option in doc["options"]:
+        code = option.get("misconception")
+        if option["key"] in picked and not option["correct"] and code:
+            found.append((code, _line_naming(doc, code, option["text"])))
+    return found
+
+
+def _line_naming(doc: Doc, code: str, text: str) -> str:
+    """The explanation line about ``text`` that names ``code``, else any line naming it."""
+    lines = [line for line in doc.get("explanation", ()) if code in _CODE.findall(line)]
+    for line in lines:
+        if text in line:
+            return line
+    return lines[0] if lines else code

@@ -1,0 +1,264 @@
+"""The exam model (quizgen/drill/exam.py) without a screen: scoring, objectives, the yes/no
+lock, navigation, flags and the deadline, with a fake clock and a fake grader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from quizgen.drill.exam import PASS_MARK, Exam, ExamError, misconceptions_shown
+
+
+@dataclass
+class FakeGrade:
+    score: float
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def fake_grader(doc, response):
+    """Scores as the doc says: doc["scores"][response] (keys are the tests' own)."""
+    return FakeGrade(doc["scores"][str(response)])
+
+
+def _doc(n: int, objective: str = "O1", item_type: str = "single-choice", **more) -> dict:
+    doc = {
+        "id": f"fake@1#{n}",
+        "item_type": item_type,
+        "objective": objective,
+        "stem": f"question {n}",
+        "explanation": [f"why {n}"],
+        "options": [],
+        "scores": {"right": 1.0, "half": 0.5, "wrong": 0.0, "[True, False]": 0.5},
+    }
+    doc.update(more)
+    return doc
+
+
+class Journal:
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def answered(self, item, seconds):
+        self.events.append(("answer", item.position, item.response, seconds))
+
+    def flagged(self, item):
+        self.events.append(("flag", item.position, item.flagged))
+
+    def submitted(self, exam):
+        self.events.append(("submit",))
+
+
+def _exam(docs, seconds=600.0, clock=None, journal=None, used=0.0) -> Exam:
+    return Exam(
+        docs, seconds, grader=fake_grader, clock=clock or FakeClock(), journal=journal, used=used
+    )
+
+
+def test_scaled_score_is_points_over_items_on_1000() -> None:
+    exam = _exam([_doc(i) for i in range(4)])
+    for response in ("right", "half", "wrong"):
+        exam.answer(response)
+        exam.next()
+    report = exam.submit()  # the fourth is unanswered
+    assert report.points == 1.5
+    assert report.scaled == round(1000 * 1.5 / 4) == 375
+    assert report.answered == 3 and not report.passed
+    assert [m.number for m in report.missed] == [2, 3, 4]
+    assert report.missed[0].explanation == ("why 1",)  # the doc of question 2
+
+
+def test_pass_mark_is_700_inclusive() -> None:
+    docs = [_doc(i) for i in range(10)]
+    exam = _exam(docs)
+    for i in range(7):
+        exam.goto(i)
+        exam.answer("right")
+    report = exam.submit()
+    assert report.scaled == PASS_MARK == 700 and report.passed
+    exam = _exam(docs)
+    for i in range(6):
+        exam.goto(i)
+        exam.answer("right")
+    exam.goto(6)
+    exam.answer("half")
+    assert exam.submit().scaled == 650
+
+
+def test_per_objective_breakdown() -> None:
+    docs = [_doc(0, "Routes"), _doc(1, "NSG"), _doc(2, "Routes"), _doc(3, "NSG")]
+    exam = _exam(docs)
+    for position, response in [(0, "right"), (1, "half"), (2, "wrong"), (3, "right")]:
+        exam.goto(position)
+        exam.answer(response)
+    by_name = {o.objective: o for o in exam.submit().objectives}
+    assert (by_name["Routes"].items, by_name["Routes"].points, by_name["Routes"].percent) == (
+        2,
+        1.0,
+        50,
+    )
+    assert (by_name["NSG"].items, by_name["NSG"].points, by_name["NSG"].percent) == (2, 1.5, 75)
+
+
+def test_navigation_stays_in_bounds_and_goto_checks_the_number() -> None:
+    exam = _exam([_doc(i) for i in range(3)])
+    assert exam.prev().number == 1
+    assert exam.next().number == 2
+    assert exam.next().number == 3
+    assert exam.next().number == 3
+    assert exam.goto(0).number == 1
+    with pytest.raises(ExamError, match="no question 4; expected 1 to 3"):
+        exam.goto(3)
+
+
+def test_answer_can_change_until_submitted() -> None:
+    exam = _exam([_doc(0), _doc(1)])
+    exam.answer("wrong")
+    exam.next()
+    exam.prev()
+    exam.answer("right")
+    assert exam.submit().points == 1.0
+    with pytest.raises(ExamError, match="submitted"):
+        exam.answer("wrong")
+
+
+def test_yes_no_series_locks_once_answered_and_left() -> None:
+    docs = [_doc(0, item_type="yes-no-series"), _doc(1, item_type="yes-no-series"), _doc(2)]
+    exam = _exam(docs)
+    exam.answer("half")
+    exam.answer("right")  # still on it: may change
+    exam.next()  # left answered: locked
+    exam.next()  # item 2 left unanswered: not locked
+    exam.goto(0)
+    assert exam.current.locked and not exam.can_answer()
+    with pytest.raises(ExamError, match="question 1 is locked"):
+        exam.answer("wrong")
+    assert not exam.items[1].locked
+    exam.goto(1)
+    exam.answer("wrong")
+    assert exam.review().locked == (1,)
+    assert exam.submit().points == 1.0
+
+
+def test_other_types_never_lock() -> None:
+    exam = _exam([_doc(0, item_type="multi-choice"), _doc(1)])
+    exam.answer("right")
+    exam.next()
+    exam.prev()
+    exam.answer("wrong")
+    assert not exam.current.locked
+
+
+def test_flags_and_review_summary() -> None:
+    journal = Journal()
+    exam = _exam([_doc(i) for i in range(4)], journal=journal)
+    exam.answer("right")
+    exam.flag()
+    exam.goto(2)
+    exam.flag()
+    exam.flag(position=3, on=True)
+    exam.flag()  # toggles item 3 off again
+    review = exam.review()
+    assert review.answered == (1,)
+    assert review.unanswered == (2, 3, 4)
+    assert review.flagged == (1, 4)
+    assert [e for e in journal.events if e[0] == "flag"] == [
+        ("flag", 0, True),
+        ("flag", 2, True),
+        ("flag", 3, True),
+        ("flag", 2, False),
+    ]
+
+
+def test_deadline_with_a_fake_clock() -> None:
+    clock = FakeClock()
+    exam = _exam([_doc(0), _doc(1)], seconds=120, clock=clock)
+    assert exam.time_left() == 120
+    clock.now += 100
+    exam.answer("right")
+    assert exam.time_left() == 20 and not exam.expired
+    clock.now += 25
+    assert exam.time_left() == 0 and exam.expired
+    exam.next()  # looking is still allowed
+    with pytest.raises(ExamError, match="time is up"):
+        exam.answer("right")
+    report = exam.submit()
+    assert report.points == 1.0 and report.time_used == 125
+
+
+def test_a_resumed_exam_counts_the_time_already_used() -> None:
+    clock = FakeClock()
+    exam = _exam([_doc(0)], seconds=120, clock=clock, used=90)
+    assert exam.time_left() == 30
+    clock.now += 30
+    assert exam.expired
+
+
+def test_journal_gets_each_answer_with_the_seconds_since_the_last_one() -> None:
+    clock, journal = FakeClock(), Journal()
+    exam = _exam([_doc(0), _doc(1)], clock=clock, journal=journal)
+    clock.now += 7
+    exam.answer("right")
+    exam.next()
+    clock.now += 5
+    exam.answer("half")
+    exam.submit()
+    assert journal.events == [
+        ("answer", 0, "right", 7),
+        ("answer", 1, "half", 5),
+        ("submit",),
+    ]
+    # the seconds add up to the time used: what a resumed exam relies on
+    assert sum(e[3] for e in journal.events if e[0] == "answer") == exam.time_used()
+
+
+def test_a_malformed_answer_is_not_recorded() -> None:
+    journal = Journal()
+    exam = _exam([_doc(0)], journal=journal)
+    with pytest.raises(KeyError):
+        exam.answer("nonsense")  # the fake grader's way of rejecting it
+    assert not exam.current.answered and journal.events == []
+
+
+def test_no_questions_is_an_error() -> None:
+    with pytest.raises(ExamError, match="at least one question"):
+        _exam([])
+
+
+OPTIONS = [
+    {"key": "A", "text": "alpha", "correct": False, "misconception": "T-19"},
+    {"key": "B", "text": "beta", "correct": True},
+    {"key": "C", "text": "gamma", "correct": False, "misconception": "T-25"},
+    {"key": "D", "text": "delta", "correct": False},
+]
+EXPLAIN = ["Wrong: alpha: lower number first (T-19).", "Wrong: gamma: public IP (T-25)."]
+
+
+def test_misconceptions_of_wrong_picks() -> None:
+    doc = _doc(0, options=OPTIONS, explanation=EXPLAIN)
+    assert misconceptions_shown(doc, "A") == [("T-19", EXPLAIN[0])]
+    assert misconceptions_shown(doc, "B") == []
+    assert misconceptions_shown(doc, "D") == []  # wrong, but names no misconception
+    multi = dict(doc, item_type="multi-choice")
+    assert [c for c, _ in misconceptions_shown(multi, ["A", "C"])] == ["T-19", "T-25"]
+    case = _doc(1, item_type="case-study", questions=[doc, dict(doc, item_type="fix-it")])
+    assert [c for c, _ in misconceptions_shown(case, ["C", "A"])] == ["T-25", "T-19"]
+    assert misconceptions_shown(doc, None) == []
+
+
+def test_report_counts_misconceptions_across_items() -> None:
+    doc = _doc(0, options=OPTIONS, explanation=EXPLAIN)
+    doc["scores"] = {"A": 0.0, "B": 1.0, "C": 0.0}
+    exam = _exam([doc, dict(doc, id="x2"), dict(doc, id="x3")])
+    for response in ("A", "A", "C"):
+        exam.answer(response)
+        exam.next()
+    shown = exam.submit().misconceptions
+    assert [(m.code, m.count, m.numbers) for m in shown] == [("T-19", 2, (1, 2)), ("T-25", 1, (3,))]
