@@ -500,3 +500,16 @@ def scenario_requests(draw: st.DrawFn) -> tuple[int, str, str]:
     kind = draw(st.sampled_from(sorted(CATALOGUE)))
     shape = draw(st.sampled_from(CATALOGUE[kind].shapes))
     return draw(st.integers(0, 2**31 - 1)), kind, shape
+
+
+#: Pieces of typed answers: what learners type, right and wrong, and characters that trip parsers.
+_ANSWER_PIECES = (
+    "a", "B", "c", "E", "z", "ae", "yes", "no", "Y", "n", "yny", "true", "0", "1", "2", "3", "5",
+    "9", "10", "15", "3142", "99999999999999999999999", "²", "٣", "ß", "é", " ", ",", ", ", "->",
+    ")", ".", "-", "\t", "\n", "\x00",
+)  # fmt: skip
+
+
+def typed_answers() -> st.SearchStrategy[str]:
+    """Text a learner might type at an answer prompt: any text, and runs of plausible pieces."""
+    return st.one_of(st.text(), st.lists(st.sampled_from(_ANSWER_PIECES), max_size=8).map("".join))

@@ -1,1 +1,5 @@
-"""Interactive practice: the drill, the timed exam and the progress store."""
+"""Interactive practice: grading answers, the progress store and the spaced-repetition schedule.
+
+Importing this package imports nothing else; ``grading`` and ``store`` use the standard library
+only, ``schedule`` uses the ``fsrs`` package.
+"""
