@@ -3,16 +3,10 @@ lock, navigation, flags and the deadline, with a fake clock and a fake grader.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
-from quizgen.drill.exam import PASS_MARK, Exam, ExamError, misconceptions_shown
-
-
-@dataclass
-class FakeGrade:
-    score: float
+from quizgen.drill.exam import PASS_MARK, Exam, ExamError
+from quizgen.drill.grading import AnswerError
 
 
 class FakeClock:
@@ -23,22 +17,32 @@ class FakeClock:
         return self.now
 
 
-def fake_grader(doc, response):
-    """Scores as the doc says: doc["scores"][response] (keys are the tests' own)."""
-    return FakeGrade(doc["scores"][str(response)])
+OPTIONS = [
+    {"key": "A", "text": "alpha", "correct": True},
+    {"key": "B", "text": "beta", "correct": True},
+    {"key": "C", "text": "gamma", "correct": False, "misconception": "T-19"},
+    {"key": "D", "text": "delta", "correct": False, "misconception": "T-25"},
+]
+EXPLAIN = ["Both alpha and beta.", "Wrong: gamma: lower number first (T-19).", "delta (T-25)."]
+#: Responses to a multi-choice _doc: all, half or none of the points.
+RIGHT, HALF, WRONG = ["A", "B"], ["A", "C"], ["C", "D"]
 
 
-def _doc(n: int, objective: str = "O1", item_type: str = "single-choice", **more) -> dict:
+def _doc(n: int, objective: str = "O1", item_type: str = "multi-choice") -> dict:
+    """A small question the real grader grades: select two of A-D (A and B are right), or
+    a yes/no series of two statements (Yes, Yes)."""
     doc = {
         "id": f"fake@1#{n}",
+        "family": "fake",
         "item_type": item_type,
         "objective": objective,
         "stem": f"question {n}",
-        "explanation": [f"why {n}"],
-        "options": [],
-        "scores": {"right": 1.0, "half": 0.5, "wrong": 0.0, "[True, False]": 0.5},
+        "explanation": [f"why {n}", *EXPLAIN],
     }
-    doc.update(more)
+    if item_type == "yes-no-series":
+        doc["statements"] = [{"text": "one", "answer": True}, {"text": "two", "answer": True}]
+    else:
+        doc.update(options=OPTIONS, select=2)
     return doc
 
 
@@ -57,14 +61,12 @@ class Journal:
 
 
 def _exam(docs, seconds=600.0, clock=None, journal=None, used=0.0) -> Exam:
-    return Exam(
-        docs, seconds, grader=fake_grader, clock=clock or FakeClock(), journal=journal, used=used
-    )
+    return Exam(docs, seconds, clock=clock or FakeClock(), journal=journal, used=used)
 
 
 def test_scaled_score_is_points_over_items_on_1000() -> None:
     exam = _exam([_doc(i) for i in range(4)])
-    for response in ("right", "half", "wrong"):
+    for response in (RIGHT, HALF, WRONG):
         exam.answer(response)
         exam.next()
     report = exam.submit()  # the fourth is unanswered
@@ -72,7 +74,7 @@ def test_scaled_score_is_points_over_items_on_1000() -> None:
     assert report.scaled == round(1000 * 1.5 / 4) == 375
     assert report.answered == 3 and not report.passed
     assert [m.number for m in report.missed] == [2, 3, 4]
-    assert report.missed[0].explanation == ("why 1",)  # the doc of question 2
+    assert report.missed[0].explanation[0] == "why 1"  # the doc of question 2
 
 
 def test_pass_mark_is_700_inclusive() -> None:
@@ -80,22 +82,22 @@ def test_pass_mark_is_700_inclusive() -> None:
     exam = _exam(docs)
     for i in range(7):
         exam.goto(i)
-        exam.answer("right")
+        exam.answer(RIGHT)
     report = exam.submit()
     assert report.scaled == PASS_MARK == 700 and report.passed
     exam = _exam(docs)
     for i in range(6):
         exam.goto(i)
-        exam.answer("right")
+        exam.answer(RIGHT)
     exam.goto(6)
-    exam.answer("half")
+    exam.answer(HALF)
     assert exam.submit().scaled == 650
 
 
 def test_per_objective_breakdown() -> None:
     docs = [_doc(0, "Routes"), _doc(1, "NSG"), _doc(2, "Routes"), _doc(3, "NSG")]
     exam = _exam(docs)
-    for position, response in [(0, "right"), (1, "half"), (2, "wrong"), (3, "right")]:
+    for position, response in [(0, RIGHT), (1, HALF), (2, WRONG), (3, RIGHT)]:
         exam.goto(position)
         exam.answer(response)
     by_name = {o.objective: o for o in exam.submit().objectives}
@@ -120,46 +122,46 @@ def test_navigation_stays_in_bounds_and_goto_checks_the_number() -> None:
 
 def test_answer_can_change_until_submitted() -> None:
     exam = _exam([_doc(0), _doc(1)])
-    exam.answer("wrong")
+    exam.answer(WRONG)
     exam.next()
     exam.prev()
-    exam.answer("right")
+    exam.answer(RIGHT)
     assert exam.submit().points == 1.0
     with pytest.raises(ExamError, match="submitted"):
-        exam.answer("wrong")
+        exam.answer(WRONG)
 
 
 def test_yes_no_series_locks_once_answered_and_left() -> None:
     docs = [_doc(0, item_type="yes-no-series"), _doc(1, item_type="yes-no-series"), _doc(2)]
     exam = _exam(docs)
-    exam.answer("half")
-    exam.answer("right")  # still on it: may change
+    exam.answer([True, False])
+    exam.answer([True, True])  # still on it: may change
     exam.next()  # left answered: locked
     exam.next()  # item 2 left unanswered: not locked
     exam.goto(0)
     assert exam.current.locked and not exam.can_answer()
     with pytest.raises(ExamError, match="question 1 is locked"):
-        exam.answer("wrong")
+        exam.answer([False, False])
     assert not exam.items[1].locked
     exam.goto(1)
-    exam.answer("wrong")
+    exam.answer([False, False])
     assert exam.review().locked == (1,)
     assert exam.submit().points == 1.0
 
 
 def test_other_types_never_lock() -> None:
     exam = _exam([_doc(0, item_type="multi-choice"), _doc(1)])
-    exam.answer("right")
+    exam.answer(RIGHT)
     exam.next()
     exam.prev()
-    exam.answer("wrong")
+    exam.answer(WRONG)
     assert not exam.current.locked
 
 
 def test_flags_and_review_summary() -> None:
     journal = Journal()
     exam = _exam([_doc(i) for i in range(4)], journal=journal)
-    exam.answer("right")
+    exam.answer(RIGHT)
     exam.flag()
     exam.goto(2)
     exam.flag()
@@ -182,13 +184,13 @@ def test_deadline_with_a_fake_clock() -> None:
     exam = _exam([_doc(0), _doc(1)], seconds=120, clock=clock)
     assert exam.time_left() == 120
     clock.now += 100
-    exam.answer("right")
+    exam.answer(RIGHT)
     assert exam.time_left() == 20 and not exam.expired
     clock.now += 25
     assert exam.time_left() == 0 and exam.expired
     exam.next()  # looking is still allowed
     with pytest.raises(ExamError, match="time is up"):
-        exam.answer("right")
+        exam.answer(RIGHT)
     report = exam.submit()
     assert report.points == 1.0 and report.time_used == 125
 
@@ -205,14 +207,14 @@ def test_journal_gets_each_answer_with_the_seconds_since_the_last_one() -> None:
     clock, journal = FakeClock(), Journal()
     exam = _exam([_doc(0), _doc(1)], clock=clock, journal=journal)
     clock.now += 7
-    exam.answer("right")
+    exam.answer(RIGHT)
     exam.next()
     clock.now += 5
-    exam.answer("half")
+    exam.answer(HALF)
     exam.submit()
     assert journal.events == [
-        ("answer", 0, "right", 7),
-        ("answer", 1, "half", 5),
+        ("answer", 0, RIGHT, 7),
+        ("answer", 1, HALF, 5),
         ("submit",),
     ]
     # the seconds add up to the time used: what a resumed exam relies on
@@ -222,8 +224,8 @@ def test_journal_gets_each_answer_with_the_seconds_since_the_last_one() -> None:
 def test_a_malformed_answer_is_not_recorded() -> None:
     journal = Journal()
     exam = _exam([_doc(0)], journal=journal)
-    with pytest.raises(KeyError):
-        exam.answer("nonsense")  # the fake grader's way of rejecting it
+    with pytest.raises(AnswerError, match="expected two different option keys"):
+        exam.answer(["A"])
     assert not exam.current.answered and journal.events == []
 
 
@@ -232,33 +234,34 @@ def test_no_questions_is_an_error() -> None:
         _exam([])
 
 
-OPTIONS = [
-    {"key": "A", "text": "alpha", "correct": False, "misconception": "T-19"},
-    {"key": "B", "text": "beta", "correct": True},
-    {"key": "C", "text": "gamma", "correct": False, "misconception": "T-25"},
-    {"key": "D", "text": "delta", "correct": False},
-]
-EXPLAIN = ["Wrong: alpha: lower number first (T-19).", "Wrong: gamma: public IP (T-25)."]
-
-
-def test_misconceptions_of_wrong_picks() -> None:
-    doc = _doc(0, options=OPTIONS, explanation=EXPLAIN)
-    assert misconceptions_shown(doc, "A") == [("T-19", EXPLAIN[0])]
-    assert misconceptions_shown(doc, "B") == []
-    assert misconceptions_shown(doc, "D") == []  # wrong, but names no misconception
-    multi = dict(doc, item_type="multi-choice")
-    assert [c for c, _ in misconceptions_shown(multi, ["A", "C"])] == ["T-19", "T-25"]
-    case = _doc(1, item_type="case-study", questions=[doc, dict(doc, item_type="fix-it")])
-    assert [c for c, _ in misconceptions_shown(case, ["C", "A"])] == ["T-25", "T-19"]
-    assert misconceptions_shown(doc, None) == []
-
-
-def test_report_counts_misconceptions_across_items() -> None:
-    doc = _doc(0, options=OPTIONS, explanation=EXPLAIN)
-    doc["scores"] = {"A": 0.0, "B": 1.0, "C": 0.0}
-    exam = _exam([doc, dict(doc, id="x2"), dict(doc, id="x3")])
-    for response in ("A", "A", "C"):
+def test_report_names_the_misconceptions_of_wrong_picks() -> None:
+    exam = _exam([_doc(0), _doc(1), _doc(2), _doc(3)])
+    for response in (HALF, WRONG, RIGHT, HALF):
         exam.answer(response)
         exam.next()
     shown = exam.submit().misconceptions
-    assert [(m.code, m.count, m.numbers) for m in shown] == [("T-19", 2, (1, 2)), ("T-25", 1, (3,))]
+    assert [(m.code, m.count, m.numbers) for m in shown] == [
+        ("T-19", 3, (1, 2, 4)),
+        ("T-25", 1, (2,)),
+    ]
+    assert shown[0].example == EXPLAIN[1]
+    assert shown[1].example == EXPLAIN[2]
+
+
+def test_a_case_study_counts_as_answered_only_when_every_question_is() -> None:
+    case = {
+        "id": "case@1#1",
+        "item_type": "case-study",
+        "objective": "O1",
+        "stem": "case",
+        "explanation": [],
+        "questions": [_doc(1), _doc(2, item_type="yes-no-series")],
+    }
+    exam = _exam([case])
+    exam.answer([RIGHT, None])
+    assert exam.current.started and not exam.current.answered
+    assert exam.review().unanswered == (1,)
+    exam.answer([RIGHT, [True, False]])
+    assert exam.review().answered == (1,)
+    report = exam.submit()
+    assert report.points == 0.75  # 3 of the 4 parts: two options, two statements

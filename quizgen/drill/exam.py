@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from quizgen.drill.grading import Grade, grade
 from quizgen.errors import QuizgenError
 
 Doc = dict[str, Any]
@@ -42,11 +43,7 @@ class ExamError(QuizgenError):
     """Something the exam rules do not allow (a locked item, time up, no such item...)."""
 
 
-class Graded(Protocol):
-    score: float
-
-
-Grader = Callable[[Doc, Response], Graded]
+Grader = Callable[[Doc, Response], Grade]
 
 
 class Journal(Protocol):
@@ -66,7 +63,7 @@ class Item:
     position: int  # 0-based place in the exam
     doc: Doc
     response: Response = None
-    grade: Graded | None = None
+    grade: Grade | None = None
     flagged: bool = False
     locked: bool = False
 
@@ -77,6 +74,14 @@ class Item:
 
     @property
     def answered(self) -> bool:
+        """Answered in full (a case study: every one of its questions)."""
+        if self.response is None:
+            return False
+        return self.doc["item_type"] != "case-study" or None not in self.response
+
+    @property
+    def started(self) -> bool:
+        """Something is answered (a case study may be answered in part)."""
         return self.response is not None
 
     @property
@@ -87,6 +92,10 @@ class Item:
     @property
     def score(self) -> float:
         return self.grade.score if self.grade is not None else 0.0
+
+    @property
+    def misconceptions(self) -> tuple[str, ...]:
+        return self.grade.misconceptions if self.grade is not None else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +116,7 @@ class Exam:
         docs: Sequence[Doc],
         seconds: float,
         *,
-        grader: Grader,
+        grader: Grader = grade,
         clock: Callable[[], float] = time.monotonic,
         used: float = 0.0,
         journal: Journal | None = None,
@@ -175,8 +184,8 @@ class Exam:
         grader rejects a malformed one. Recorded at once in the journal."""
         item = self.current
         self._check_open(item)
-        grade = self._grader(item.doc, response)
-        item.response, item.grade = response, grade
+        item.grade = self._grader(item.doc, response)
+        item.response = response
         now = self._clock()
         seconds, self._last_event = now - self._last_event, now
         if self._journal is not None:
@@ -292,9 +301,9 @@ def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
     shown: dict[str, list[int]] = {}
     examples: dict[str, str] = {}
     for item in items:
-        for code, line in misconceptions_shown(item.doc, item.response):
+        for code in item.misconceptions:
             shown.setdefault(code, []).append(item.number)
-            examples.setdefault(code, line)
+            examples.setdefault(code, _line_naming(item.doc, code))
     counts = Counter({code: len(numbers) for code, numbers in shown.items()})
     return Report(
         items=len(items),
@@ -314,36 +323,7 @@ def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
     )
 
 
-_CODE = re.compile(r"\bT-\d+\b")
-
-
-def misconceptions_shown(doc: Doc, response: Response) -> list[tuple[str, str]]:
-    """(code, explanation line) for each misconception a wrong pick in ``response`` stands
-    for: the chosen options (single, multi, fix-it) that are wrong and carry a misconception,
-    and the same inside a case study's questions."""
-    if response is None:
-        return []
-    kind = doc["item_type"]
-    if kind == "case-study":
-        found = []
-        for sub, sub_response in zip(doc["questions"], response, strict=False):
-            found += misconceptions_shown(sub, sub_response)
-        return found
-    if kind not in ("single-choice", "fix-it", "multi-choice"):
-        return []
-    picked = {response} if isinstance(response, str) else set(response)
-    found = []
-    for option in doc["options"]:
-        code = option.get("misconception")
-        if option["key"] in picked and not option["correct"] and code:
-            found.append((code, _line_naming(doc, code, option["text"])))
-    return found
-
-
-def _line_naming(doc: Doc, code: str, text: str) -> str:
-    """The explanation line about ``text`` that names ``code``, else any line naming it."""
-    lines = [line for line in doc.get("explanation", ()) if code in _CODE.findall(line)]
-    for line in lines:
-        if text in line:
-            return line
-    return lines[0] if lines else code
+def _line_naming(doc: Doc, code: str) -> str:
+    """An explanation line of ``doc`` that names misconception ``code`` (else the code)."""
+    pattern = re.compile(rf"\b{re.escape(code)}\b")
+    return next((line for line in doc.get("explanation", ()) if pattern.search(line)), code)
