@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizgen.drill.exam import PASS_MARK, Exam, ExamError
+from quizgen.drill.exam import PASS_MARK, Exam, ExamError, clock_text, report_lines
 from quizgen.drill.grading import AnswerError
 
 
@@ -265,3 +265,34 @@ def test_a_case_study_counts_as_answered_only_when_every_question_is() -> None:
     assert exam.review().answered == (1,)
     report = exam.submit()
     assert report.points == 0.75  # 3 of the 4 parts: two options, two statements
+
+
+def test_report_lines_give_the_figures_and_the_missed_items() -> None:
+    clock = FakeClock()
+    exam = _exam([_doc(0, "Routes"), _doc(1, "NSG"), _doc(2, "NSG")], clock=clock)
+    exam.answer(RIGHT)
+    exam.next()
+    exam.answer(HALF)
+    clock.now += 65
+    text = "\n".join(report_lines(exam.submit()))
+    assert "Score: 500 of 1000 (FAIL; the pass mark is 700)" in text
+    assert "Points: 1.5 of 3 (2 of 3 answered, time used 1:05)" in text
+    assert "  Objective  Items  Points  Percent\n  NSG            2     0.5      25%" in text
+    assert "  Routes         1       1     100%" in text
+    assert "Question 2 (multi-choice, NSG): 0.5 of 1 point" in text
+    assert "  Your answer: A, C\n  Correct answer: A, B" in text
+    assert "Question 3 (multi-choice, NSG): 0 of 1 point" in text
+    assert "  Your answer: no answer" in text
+    assert "  T-19, question 2:\n    " + EXPLAIN[1] in text
+    assert "Question 1 " not in text
+
+
+def test_clock_text() -> None:
+    assert [clock_text(s) for s in (0, 59.9, 61, 3600, 4805, -3)] == [
+        "0:00",
+        "0:59",
+        "1:01",
+        "1:00:00",
+        "1:20:05",
+        "0:00",
+    ]

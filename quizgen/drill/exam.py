@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from quizgen.drill.grading import Grade, grade
+from quizgen.drill.grading import Grade, describe, grade, key
 from quizgen.errors import QuizgenError
 
 Doc = dict[str, Any]
@@ -327,3 +327,60 @@ def _line_naming(doc: Doc, code: str) -> str:
     """An explanation line of ``doc`` that names misconception ``code`` (else the code)."""
     pattern = re.compile(rf"\b{re.escape(code)}\b")
     return next((line for line in doc.get("explanation", ()) if pattern.search(line)), code)
+
+
+# -- the report in words --------------------------------------------------------------------
+
+
+def clock_text(seconds: float) -> str:
+    """``seconds`` as H:MM:SS or M:SS (rounded down), e.g. 79:05."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def report_lines(result: Report) -> list[str]:
+    """The final report as plain lines: score and verdict, the breakdown per objective, the
+    misconceptions shown, then every missed item with the answer given, the key and the
+    explanation. The same words in the plain mode and the full-screen report."""
+    verdict = "PASS" if result.passed else "FAIL"
+    lines = [
+        f"Score: {result.scaled} of {SCALE} ({verdict}; the pass mark is {PASS_MARK})",
+        f"Points: {_points(result.points)} of {result.items} "
+        f"({result.answered} of {result.items} answered, time used {clock_text(result.time_used)})",
+        "",
+        "By objective:",
+    ]
+    width = max(len("Objective"), *(len(o.objective) for o in result.objectives))
+    lines.append(f"  {'Objective':<{width}}  Items  Points  Percent")
+    for o in result.objectives:
+        lines.append(
+            f"  {o.objective:<{width}}  {o.items:>5}  {_points(o.points):>6}  {o.percent:>6}%"
+        )
+    if result.misconceptions:
+        lines += ["", "Misconceptions your wrong picks show (see docs/azure-rules.md):"]
+        for m in result.misconceptions:
+            where = ", ".join(str(n) for n in m.numbers)
+            lines.append(f"  {m.code}, question{'s' if len(m.numbers) > 1 else ''} {where}:")
+            lines.append(f"    {m.example}")
+    if not result.missed:
+        lines += ["", "No item missed."]
+    else:
+        lines += ["", f"Missed items ({len(result.missed)}):"]
+    for missed in result.missed:
+        doc = missed.doc
+        lines += [
+            "",
+            f"Question {missed.number} ({doc['item_type']}, {doc['objective']}): "
+            f"{_points(missed.score)} of 1 point",
+            f"  {doc['stem']}",
+            f"  Your answer: {describe(doc, missed.response)}",
+            f"  Correct answer: {describe(doc, key(doc))}",
+        ]
+        lines += [f"  {line}" for line in missed.explanation]
+    return lines
