@@ -28,6 +28,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.generator.scenario": frozenset({"yaml"}),
     # Questions read their bank files and embed topologies: YAML through source and loader.
     "quizgen.questions": frozenset({"yaml"}),
+    # The progress store finds the user's data directory.
+    "quizgen.drill.store": frozenset({"platformdirs"}),
 }
 
 #: Never loaded just to show help: they are for the commands that need them.
