@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from quizgen.drill.exam import PASS_MARK, Exam, ExamError, clock_text, report_lines
+from quizgen.drill.exam import (
+    MODE,
+    PASS_MARK,
+    Exam,
+    ExamError,
+    clock_text,
+    report_lines,
+    resume,
+    start,
+)
 from quizgen.drill.grading import AnswerError
+from quizgen.drill.store import Store
 
 
 class FakeClock:
@@ -50,8 +60,8 @@ class Journal:
     def __init__(self) -> None:
         self.events: list[tuple] = []
 
-    def answered(self, item, seconds):
-        self.events.append(("answer", item.position, item.response, seconds))
+    def answered(self, item):
+        self.events.append(("answer", item.position, item.response, item.seconds))
 
     def flagged(self, item):
         self.events.append(("flag", item.position, item.flagged))
@@ -203,7 +213,7 @@ def test_a_resumed_exam_counts_the_time_already_used() -> None:
     assert exam.expired
 
 
-def test_journal_gets_each_answer_with_the_seconds_since_the_last_one() -> None:
+def test_each_answer_is_charged_the_time_since_the_previous_one() -> None:
     clock, journal = FakeClock(), Journal()
     exam = _exam([_doc(0), _doc(1)], clock=clock, journal=journal)
     clock.now += 7
@@ -211,14 +221,18 @@ def test_journal_gets_each_answer_with_the_seconds_since_the_last_one() -> None:
     exam.next()
     clock.now += 5
     exam.answer(HALF)
+    exam.prev()
+    clock.now += 3
+    exam.answer(WRONG)  # item 1 again: 7 + 3
     exam.submit()
     assert journal.events == [
         ("answer", 0, RIGHT, 7),
         ("answer", 1, HALF, 5),
+        ("answer", 0, WRONG, 10),
         ("submit",),
     ]
-    # the seconds add up to the time used: what a resumed exam relies on
-    assert sum(e[3] for e in journal.events if e[0] == "answer") == exam.time_used()
+    # the items' seconds add up to the time used: what a resumed exam relies on
+    assert sum(item.seconds for item in exam.items) == exam.time_used() == 15
 
 
 def test_a_malformed_answer_is_not_recorded() -> None:
@@ -296,3 +310,79 @@ def test_clock_text() -> None:
         "1:20:05",
         "0:00",
     ]
+
+
+# -- with the real progress store ----------------------------------------------------------
+
+
+def _stored(tmp_path, docs, clock, seconds=600.0):
+    store = Store.open(tmp_path / "progress.sqlite3")
+    return store, start(store, docs, seconds, {"count": len(docs)}, clock=clock)
+
+
+def test_every_answer_and_flag_is_in_the_store_at_once(tmp_path) -> None:
+    clock = FakeClock()
+    docs = [_doc(0), _doc(1, item_type="yes-no-series"), _doc(2)]
+    store, exam = _stored(tmp_path, docs, clock)
+    clock.now += 10
+    exam.answer(HALF)
+    exam.flag()
+    exam.next()
+    clock.now += 20
+    exam.answer([True, False])
+    # another connection sees it all before anything else happens
+    with Store.open(tmp_path / "progress.sqlite3") as other:
+        info = other.unfinished(MODE)
+    assert info is not None and info.id == exam.session
+    assert info.planned == ("fake@1#0", "fake@1#1", "fake@1#2")
+    assert info.options == {"count": 3, "seconds": 600.0}
+    assert [(a.position, a.response, a.score, a.seconds) for a in info.answers] == [
+        (0, HALF, 0.5, 10),
+        (1, [True, False], 0.5, 20),
+    ]
+    assert info.flags == {"fake@1#0"}
+    store.close()
+
+
+def test_a_resumed_exam_continues_where_it_stopped(tmp_path) -> None:
+    clock = FakeClock()
+    docs = [_doc(0, item_type="yes-no-series"), _doc(1), _doc(2), _doc(3)]
+    store, exam = _stored(tmp_path, docs, clock, seconds=300)
+    clock.now += 40
+    exam.answer([True, True])
+    exam.next()
+    exam.flag()
+    clock.now += 60
+    exam.answer(RIGHT)
+    clock.now += 500  # then the process dies: this time is not charged
+    store.close()
+
+    with Store.open(tmp_path / "progress.sqlite3") as store:
+        info = store.unfinished(MODE)
+        again = resume(store, info, docs, clock=clock)
+        assert again.position == 2  # after the last question answered
+        assert again.time_left() == 300 - 100
+        assert again.items[0].locked and again.items[0].response == [True, True]
+        assert again.items[1].flagged and again.items[1].response == RIGHT
+        assert not again.items[1].locked
+        assert again.review().answered == (1, 2)
+        again.answer(HALF)
+        report = again.submit()
+        assert report.points == 2.5
+        assert store.unfinished(MODE) is None
+        assert store.session(info.id).summary["scaled"] == 625
+
+
+def test_resume_refuses_other_questions(tmp_path) -> None:
+    store, _ = _stored(tmp_path, [_doc(0), _doc(1)], FakeClock())
+    info = store.unfinished(MODE)
+    with pytest.raises(ExamError, match="do not match the ones it planned"):
+        resume(store, info, [_doc(1), _doc(0)])
+    store.close()
+
+
+def test_an_exam_asks_each_question_once(tmp_path) -> None:
+    store = Store.open(tmp_path / "progress.sqlite3")
+    with pytest.raises(ExamError, match="repeated: fake@1#0"):
+        start(store, [_doc(0), _doc(0)], 60, {})
+    store.close()

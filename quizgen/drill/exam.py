@@ -15,9 +15,14 @@ Rules taken from the real exam:
   scaled score is ``round(1000 * points / items)`` and 700 passes.
 
 The clock is injectable (``clock``, seconds, monotonic) and so is what keeps the answers
-(``journal``: the progress store in quizgen, a list in tests), so the model is tested without
-a terminal, a database or waiting. Time spent is counted while the exam runs: a resumed exam
-gets back the time that was left when it stopped (see :func:`time_used`).
+(``journal``: the progress store through :class:`StoreJournal`, a list in tests), so the model
+is tested without a terminal, a database or waiting.
+
+Time and resuming: the clock runs only while the exam runs. Each answer is charged the time
+since the previous answer (``Item.seconds`` adds up what an item was charged), and the store
+keeps it with the answer; a resumed exam (:func:`resume`) has the allowance less the time
+charged so far. So an exam stopped by Ctrl-C, a closed terminal or a kill continues with the
+time that was left at its last answer.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from quizgen.drill.grading import Grade, describe, grade, key
+from quizgen.drill.grading import AnswerError, Grade, describe, grade, key
 from quizgen.errors import QuizgenError
 
 Doc = dict[str, Any]
@@ -49,7 +54,7 @@ Grader = Callable[[Doc, Response], Grade]
 class Journal(Protocol):
     """Where the exam writes each event as it happens (the progress store)."""
 
-    def answered(self, item: Item, seconds: float) -> None: ...
+    def answered(self, item: Item) -> None: ...
 
     def flagged(self, item: Item) -> None: ...
 
@@ -66,6 +71,7 @@ class Item:
     grade: Grade | None = None
     flagged: bool = False
     locked: bool = False
+    seconds: float = 0.0  # time charged to this item's answers
 
     @property
     def number(self) -> int:
@@ -127,6 +133,7 @@ class Exam:
         self.allowed = float(seconds)
         self.position = 0
         self.submitted = False
+        self.session: int | None = None  # the store's session, when there is one
         self._grader = grader
         self._clock = clock
         self._journal = journal
@@ -187,9 +194,10 @@ class Exam:
         item.grade = self._grader(item.doc, response)
         item.response = response
         now = self._clock()
-        seconds, self._last_event = now - self._last_event, now
+        item.seconds += now - self._last_event
+        self._last_event = now
         if self._journal is not None:
-            self._journal.answered(item, seconds)
+            self._journal.answered(item)
         return item
 
     def flag(self, on: bool | None = None, position: int | None = None) -> Item:
@@ -233,6 +241,121 @@ class Exam:
 
     def report(self) -> Report:
         return report(self.items, self.time_used())
+
+
+# -- keeping the exam in the progress store -------------------------------------------------
+
+#: The store's session mode of an exam.
+MODE = "exam"
+
+
+class StoreJournal:
+    """Writes each event of an exam to the progress store (quizgen.drill.store.Store) as it
+    happens, each one committed before the call returns."""
+
+    def __init__(self, store: Any, session: int) -> None:
+        self.store = store
+        self.session = session
+
+    def answered(self, item: Item) -> None:
+        self.store.record_answer(
+            self.session,
+            item.doc,
+            item.response,
+            item.grade,
+            seconds=item.seconds,
+            flagged=item.flagged,
+            position=item.position,
+        )
+
+    def flagged(self, item: Item) -> None:
+        self.store.set_flag(self.session, item.doc["id"], item.flagged)
+
+    def submitted(self, exam: Exam) -> None:
+        result = exam.report()
+        self.store.finish_session(self.session, summary(result))
+
+
+def summary(result: Report) -> dict[str, Any]:
+    """What the store keeps about a finished exam."""
+    return {
+        "items": result.items,
+        "answered": result.answered,
+        "points": result.points,
+        "scaled": result.scaled,
+        "passed": result.passed,
+        "seconds": result.time_used,
+    }
+
+
+def start(
+    store: Any,
+    docs: Sequence[Doc],
+    seconds: float,
+    options: dict[str, Any],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> Exam:
+    """A new exam of ``docs`` recorded in ``store``: the session keeps ``options``, the time
+    allowed and the question ids, so that it can be resumed."""
+    ids = [doc["id"] for doc in docs]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ExamError(f"an exam asks each question once; repeated: {', '.join(repeated)}")
+    session = store.start_session(MODE, {**options, "seconds": seconds}, ids)
+    exam = Exam(docs, seconds, clock=clock, journal=StoreJournal(store, session))
+    exam.session = session
+    return exam
+
+
+def resume(
+    store: Any,
+    info: Any,
+    docs: Sequence[Doc],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> Exam:
+    """The stored exam ``info`` (a store SessionInfo) as it stood: ``docs`` are its questions
+    regenerated from ``info.planned``, in that order. Answers, flags and the time charged come
+    back; an answered yes/no series is locked; the exam continues at the question after the
+    one answered last."""
+    planned = list(info.planned or ())
+    if [doc["id"] for doc in docs] != planned:
+        raise ExamError(f"exam {info.id}: the questions do not match the ones it planned")
+    exam = Exam(
+        docs,
+        float(info.options["seconds"]),
+        clock=clock,
+        used=sum(row.seconds for row in info.answers),
+        journal=StoreJournal(store, info.id),
+    )
+    exam.session = info.id
+    items = {item.doc["id"]: item for item in exam.items}
+    latest = None
+    for row in info.answers:
+        item = items.get(row.question_id)
+        if item is None:
+            raise ExamError(f"exam {info.id}: answer to {row.question_id}, which it did not plan")
+        try:
+            item.grade = exam._grader(item.doc, row.response)
+        except AnswerError as error:
+            raise ExamError(
+                f"exam {info.id}: the stored answer to question {item.number} cannot be read "
+                f"({error}); start a new exam with --new"
+            ) from None
+        item.response, item.seconds = row.response, row.seconds
+        item.locked = item.locks and item.answered
+        if latest is None or (row.answered_at, row.position) >= (
+            latest.answered_at,
+            latest.position,
+        ):
+            latest = row
+    for question_id in info.flags:
+        if question_id in items:
+            items[question_id].flagged = True
+    if latest is not None:
+        exam.position = min(items[latest.question_id].position + 1, len(exam.items) - 1)
+    return exam
 
 
 # -- the report -----------------------------------------------------------------------------
