@@ -11,7 +11,8 @@ choice, exactly ``select``), Yes/No per statement (locked once answered and left
 per hotspot blank, a reorderable list (ordering), and a case study's questions one under the
 other. Each change is handed to the exam model at once, which records it in the store.
 
-The app's return value says how it ended: ``"submitted"`` or ``"paused"`` (quit to resume).
+The app's return value says how it ended: ``"submitted"``, ``"paused"`` (q: quit, resume
+later) or ``"interrupted"`` (Ctrl-C, also resumable).
 """
 
 from __future__ import annotations
@@ -322,7 +323,6 @@ class ReviewScreen(Screen[int | str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back to the question"),
         Binding("s", "submit", "Submit the exam"),
-        Binding("ctrl+c,q", "app.pause", "Quit (resume later)"),
     ]
 
     def __init__(self, exam: Exam) -> None:
@@ -411,7 +411,8 @@ class ExamApp(App[str]):
         Binding("t", "topology", "Topology"),
         Binding("r", "review", "Review"),
         Binding("s", "review", "Submit", show=False),
-        Binding("ctrl+c,q", "pause", "Quit (resume later)", priority=True),
+        Binding("q", "pause", "Quit (resume later)", priority=True),
+        Binding("ctrl+c", "pause('interrupted')", "Quit", show=False, priority=True),
     ]
 
     def __init__(self, exam: Exam, tree_lines: TreeLines | None = None) -> None:
@@ -603,12 +604,9 @@ class ExamApp(App[str]):
         self.ended = True
         self.push_screen(ReportScreen(report_lines(result), note))
 
-    def action_pause(self) -> None:
+    def action_pause(self, how: str = "paused") -> None:
         """Quit; the answers are already in the store, so the exam can be resumed."""
-        if self.exam.submitted:
-            self.exit("submitted")
-        else:
-            self.exit("paused")
+        self.exit("submitted" if self.exam.submitted else how)
 
     def action_finish(self) -> None:
         self.exit("submitted")
