@@ -20,6 +20,7 @@ from quizgen.drill.grading import (
     describe,
     grade,
     key,
+    offered,
     parse,
     points,
 )
@@ -375,3 +376,15 @@ def test_parse_fails_only_with_answer_error(data: st.DataObject, text: str) -> N
         return
     check(doc, response)  # whatever parses is a well-formed response
     assert isinstance(grade(doc, response), Grade)
+
+
+def test_offered_lists_the_misconceptions_of_the_wrong_options() -> None:
+    for doc in all_docs():
+        expected = dict.fromkeys(
+            o["misconception"]
+            for q in questions(doc)
+            for o in q.get("options", ())
+            if not o["correct"] and o.get("misconception")
+        )
+        assert offered(doc) == list(expected)
+        assert set(grade(doc, key(doc)).misconceptions) <= set(offered(doc))

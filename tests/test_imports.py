@@ -34,6 +34,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.drill.exam_app": frozenset({"textual", "rich", "typing_extensions", "platformdirs"}),
     # quizgen exam opens the progress store.
     "quizgen.drill.exam_cli": frozenset({"platformdirs"}),
+    # Spaced repetition (fsrs brings typing_extensions) over the store.
+    "quizgen.drill.schedule": frozenset({"fsrs", "typing_extensions", "platformdirs"}),
 }
 
 #: Never loaded just to show help: they are for the commands that need them.

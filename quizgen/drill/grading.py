@@ -205,6 +205,17 @@ def check(doc: Doc, response: Response) -> None:
             )
 
 
+def offered(doc: dict[str, Any]) -> list[str]:
+    """The misconceptions ``doc``'s wrong options stand for (a case study's questions too), in
+    order, each once."""
+    found: dict[str, None] = {}
+    for question in doc.get("questions") or [doc]:
+        for option in question.get("options", ()):
+            if not option.get("correct") and option.get("misconception"):
+                found[option["misconception"]] = None
+    return list(found)
+
+
 # -- typed answers (plain mode) -------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from quizgen.drill.grading import Grade
+from quizgen.drill.grading import Grade, offered
 from quizgen.errors import QuizgenError
 
 DB_ENV = "QUIZGEN_DB"
@@ -104,8 +104,6 @@ def _v1(db: sqlite3.Connection) -> None:
 #: MIGRATIONS[n] takes the schema from version n to n + 1 (inside the caller's transaction).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
 SCHEMA_VERSION = len(MIGRATIONS)
-#: The tables of the current schema: a version-0 file holding other tables is not ours.
-TABLES = frozenset({"sessions", "answers", "flags", "cards"})
 
 
 # -- records ------------------------------------------------------------------------------------
@@ -657,17 +655,6 @@ def _answer(row: tuple[Any, ...]) -> AnswerRow:
         flagged=bool(flagged),
         answered_at=_time(at),
     )
-
-
-def offered(doc: dict[str, Any]) -> list[str]:
-    """The misconceptions ``doc``'s wrong options stand for (a case study's questions too), in
-    order, each once."""
-    found: dict[str, None] = {}
-    for question in doc.get("questions") or [doc]:
-        for option in question.get("options", ()):
-            if not option.get("correct") and option.get("misconception"):
-                found[option["misconception"]] = None
-    return list(found)
 
 
 def _check_file(path: Path) -> None:
