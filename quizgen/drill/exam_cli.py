@@ -10,8 +10,10 @@ Which exam is sat:
 
 A new exam draws ``--count`` verified questions (default 40) with the filters and allows
 ``--minutes`` (default 2 per question, the pace of the real AZ-104: 40-60 items in 100
-minutes). Full screen (Textual) on a terminal; line by line with ``--plain`` or when standard
-input or output is not a terminal.
+minutes). Like the real exam it mixes the item types: when there is room, one question of
+each item type the filters allow, the rest drawn freely; case studies come last (:func:`draw`).
+Full screen (Textual) on a terminal; line by line with ``--plain`` or when standard input or
+output is not a terminal.
 
 Exit status: 0 when the exam was submitted or stopped with q (saved, resumable), 1 when the
 input ended before the exam was submitted (plain mode), 130 on Ctrl-C (saved, resumable),
@@ -55,7 +57,7 @@ def choose(
     say: Say = _say,
 ) -> Exam:
     """The exam to sit: the unfinished one resumed, or a new one (see the module docstring)."""
-    from quizgen.questions.generate import QuestionError, by_id, generate
+    from quizgen.questions.generate import QuestionError, by_id
 
     info = store.unfinished(MODE)
     if resume_wanted is True and info is None:
@@ -83,7 +85,7 @@ def choose(
     drawn = seed is None
     if drawn:
         seed = random.SystemRandom().randrange(2**31)
-    docs = generate(count, seed, family=family, objective=objective, difficulty=difficulty)
+    docs = draw(count, seed, family=family, objective=objective, difficulty=difficulty)
     allowed = minutes if minutes is not None else MINUTES_PER_QUESTION * len(docs)
     options = {
         "count": count,
@@ -97,6 +99,38 @@ def choose(
     again = f" (pass --seed {seed} to get these questions again)" if drawn else ""
     say(f"Exam: {len(docs)} questions, {allowed} minutes, seed {seed}{again}.")
     return exam
+
+
+def draw(count: int, seed: int, **filters: Any) -> list[dict[str, Any]]:
+    """``count`` verified questions for an exam, the same for the same seed: one of each item
+    type the filters allow (when ``count`` leaves room), the rest drawn freely, in a shuffled
+    order with the case studies last (the real exam keeps them in a section of their own)."""
+    from quizgen.questions import ITEM_TYPES
+    from quizgen.questions.generate import QuestionError, generate
+
+    rng = random.Random(seed)
+    docs: list[dict[str, Any]] = []
+    if count >= len(ITEM_TYPES):
+        for kind in ITEM_TYPES:
+            try:
+                docs += generate(1, rng.randrange(2**31), item_type=kind, **filters)
+            except QuestionError:
+                continue  # no family the filters allow asks this item type
+    ids = {doc["id"] for doc in docs}
+    for _ in range(5):
+        if len(docs) == count:
+            break
+        for doc in generate(count, rng.randrange(2**31), **filters):
+            if doc["id"] not in ids and len(docs) < count:
+                docs.append(doc)
+                ids.add(doc["id"])
+    if len(docs) < count:
+        raise ExamError(
+            f"only {len(docs)} different questions match these filters; ask for fewer "
+            "with --count or relax the filters"
+        )
+    rng.shuffle(docs)
+    return sorted(docs, key=lambda doc: doc["item_type"] == "case-study")
 
 
 def plain_mode(plain: bool) -> bool:
