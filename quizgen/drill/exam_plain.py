@@ -141,7 +141,7 @@ class PlainExam:
         except (AnswerError, ExamError) as error:
             self.write(f"Not saved: {error}")
             return
-        self.write(f"Saved: {describe(item.doc, item.response)}.")
+        self.write(f"Saved: {describe(item.doc, item.response).rstrip('.')}.")
         if item.answered and item.position + 1 < len(self.exam.items):
             self.move(item.position + 1)
         elif item.answered:
