@@ -63,10 +63,7 @@ class PlainExam:
         self.tree_lines = tree_lines
 
     def run(self) -> str:
-        self.write(
-            f"Exam: {len(self.exam.items)} questions, time left "
-            f"{clock_text(self.exam.time_left())}. No answer is marked until you submit."
-        )
+        self.write("Nothing is marked right or wrong until you submit.")
         self.write(HELP)
         self.show()
         while True:
