@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.quizgen-installed
 LINTED := quizgen tests bench
 
-.PHONY: help venv test lint quiz bench clean distclean
+.PHONY: help venv test lint quiz demo bench clean distclean
 
 help:
 	@echo "make test       lint, then the whole test suite (what CI runs)"
 	@echo "make lint       ruff check $(LINTED)"
-	@echo "make quiz       a short demo of quizgen on examples/"
+	@echo "make quiz       set up, then start a drill: adaptive practice with feedback (q quits)"
+	@echo "make demo       a short tour of quizgen net and quizgen scenario on examples/"
 	@echo "make bench      run the benchmarks in bench/ and print a table of figures"
 	@echo "make clean      remove build output and caches; make distclean also removes $(VENV)"
 
@@ -32,6 +33,9 @@ test: lint
 	$(BIN)/pytest -q
 
 quiz: $(STAMP)
+	$(BIN)/quizgen drill
+
+demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 bench: $(STAMP)

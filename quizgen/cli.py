@@ -324,6 +324,106 @@ def generate(
     _finish_drawn(answer, seed is None and question_id is None, "these questions", output)
 
 
+# --- practice: drill, review, stats -------------------------------------------------------------
+
+
+def _practice_options(func: F) -> F:
+    """Options shared by the practice commands: the store and the terminal mode."""
+    func = click.option(
+        "--plain",
+        is_flag=True,
+        help="No colour and no box drawing; numbered choices typed at a prompt (for screen "
+        "readers and pipes). Also on when NO_COLOR is set or the terminal is not interactive.",
+    )(func)
+    return click.option(
+        "--db",
+        metavar="PATH",
+        type=click.Path(dir_okay=False),
+        help="Progress database (default: $QUIZGEN_DB, else progress.sqlite3 in your user "
+        "data folder).",
+    )(func)
+
+
+def _filter_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--family",
+                "families",
+                metavar="F",
+                multiple=True,
+                help="Only this family (repeat for more; see 'quizgen generate --list').",
+            ),
+            click.option("--objective", metavar="O", help="Only objectives containing O."),
+            click.option(
+                "--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type."
+            ),
+            click.option(
+                "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D."
+            ),
+            click.option("--seed", type=int, metavar="S", help="Seed for the variants drawn."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _run_practice(mode: str, **kwargs: Any) -> None:
+    """Open the store and run a drill or review; bad input and store problems exit 2."""
+    from quizgen.drill import cli_support
+    from quizgen.errors import QuizgenError
+
+    try:
+        code = cli_support.practice(mode, **kwargs)
+    except QuizgenError as error:
+        click.echo(f"quizgen {mode}: {error}", err=True)
+        raise SystemExit(2) from None
+    raise SystemExit(code)
+
+
+@main.command()
+@click.option(
+    "--count", "-n", type=click.IntRange(1, 1000), help="Stop after N answers (default: until q)."
+)
+@_filter_options
+@_practice_options
+def drill(**kwargs: Any) -> None:
+    """Practise with immediate feedback; weak and overdue topics come back sooner."""
+    _run_practice("drill", **kwargs)
+
+
+@main.command()
+@click.option(
+    "--count", "-n", type=click.IntRange(1, 1000), help="At most N questions (default: one "
+    "fresh variant per family you got wrong)."
+)
+@click.option("--seed", type=int, metavar="S", help="Seed for the variants drawn.")
+@_practice_options
+def review(**kwargs: Any) -> None:
+    """Your past mistakes again, as fresh variants of the same families."""
+    _run_practice("review", **kwargs)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
+@click.option("--days", type=click.IntRange(1, 3650), default=14, show_default=True,
+              help="How many days of history to show.")  # fmt: skip
+@click.option(
+    "--db", metavar="PATH", type=click.Path(dir_okay=False), help="Progress database."
+)
+@click.option("--plain", is_flag=True, help="ASCII tables (also when not printing to a terminal).")
+def stats(as_json: bool, days: int, db: str | None, plain: bool) -> None:
+    """Your progress over time, per objective and misconception, with the weakest areas."""
+    from quizgen.drill import cli_support
+    from quizgen.errors import QuizgenError
+
+    try:
+        click.echo(cli_support.stats_text(db, days, as_json, plain))
+    except QuizgenError as error:
+        click.echo(f"quizgen stats: {error}", err=True)
+        raise SystemExit(2) from None
+
+
 @main.command()
 @click.option(
     "--count",
@@ -346,25 +446,13 @@ def generate(
     "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D (1-5)."
 )
 @click.option(
-    "--plain",
-    is_flag=True,
-    help="Line by line: no colour, no cursor movement, answers typed at a prompt (for screen "
-    "readers and pipes). Automatic when input or output is not a terminal.",
-)
-@click.option(
     "--resume/--new",
     "resume_wanted",
     default=None,
     help="Resume the unfinished exam (the default when there is one), or abandon it and "
     "start a new one.",
 )
-@click.option(
-    "--db",
-    metavar="PATH",
-    type=click.Path(dir_okay=False),
-    help="Progress database (default: $QUIZGEN_DB, else progress.sqlite3 in your user data "
-    "folder).",
-)
+@_practice_options
 def exam(**kwargs: Any) -> None:
     """Sit a timed mock exam: no feedback until you submit, then your score and report.
 

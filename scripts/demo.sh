@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A short tour of quizgen on the example topologies (run by `make quiz`).
-# Each command is echoed before it runs. When `quizgen drill` lands, it replaces this tour.
+# A short tour of quizgen on the example topologies (run by `make demo`).
+# Each command is echoed before it runs. `make quiz` starts the drill; this tour is `make demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

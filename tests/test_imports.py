@@ -36,6 +36,16 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.drill.exam_cli": frozenset({"platformdirs"}),
     # Spaced repetition (fsrs brings typing_extensions) over the store.
     "quizgen.drill.schedule": frozenset({"fsrs", "typing_extensions", "platformdirs"}),
+    # The drill reads the misconception table (YAML), renders through quizgen.render (Jinja's
+    # package, though terminal text uses none of it) and schedules with fsrs.
+    "quizgen.drill.misconceptions": frozenset({"yaml"}),
+    "quizgen.drill.report": frozenset({"yaml", "platformdirs", "jinja2", "markupsafe"}),
+    "quizgen.drill.practice": frozenset(
+        {"yaml", "platformdirs", "jinja2", "markupsafe", "fsrs", "typing_extensions"}
+    ),
+    "quizgen.drill.cli_support": frozenset(
+        {"yaml", "platformdirs", "jinja2", "markupsafe", "fsrs", "typing_extensions"}
+    ),
 }
 
 #: Never loaded just to show help: they are for the commands that need them.

@@ -99,3 +99,12 @@ def test_every_net_command_has_help_and_is_documented():
     for name, command in net.commands.items():
         assert command.get_short_help_str().strip(), f"net {name} has no help text"
         assert f"quizgen net {name}" in text, f"README does not document net {name}"
+
+
+def test_every_command_has_help_and_is_documented():
+    from quizgen.cli import main
+
+    text = README.read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert command.get_short_help_str().strip(), f"{name} has no help text"
+        assert f"quizgen {name}" in text, f"README does not document quizgen {name}"

@@ -480,6 +480,12 @@ class Store:
         )
         return [_answer(r) for r in rows]
 
+    def question_ids(self) -> frozenset[str]:
+        """Every question id ever answered, so practice can always serve a fresh variant."""
+        query = "SELECT DISTINCT question_id FROM answers"
+        rows = self._read(lambda db: db.execute(query).fetchall())
+        return frozenset(r[0] for r in rows)
+
     def tallies(self, kind: str) -> dict[str, Tally]:
         """Answers per "objective", "family" or "misconception" (see Tally), by name."""
         if kind not in ("objective", "family", "misconception"):
