@@ -299,6 +299,13 @@ def test_report_lines_give_the_figures_and_the_missed_items() -> None:
     assert "  Your answer: no answer" in text
     assert "  T-19, question 2:\n    " + EXPLAIN[1] in text
     assert "Question 1 " not in text
+    with_beliefs = report_lines(exam.report(), beliefs=lambda code: (f"belief {code}", "RULE-1"))
+    at = with_beliefs.index("  T-19, question 2:")
+    assert with_beliefs[at : at + 3] == [
+        "  T-19, question 2:",
+        "    You picked what fits the belief: belief T-19. What holds: RULE-1.",
+        "    " + EXPLAIN[1],
+    ]
 
 
 def test_clock_text() -> None:

@@ -467,10 +467,16 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def report_lines(result: Report) -> list[str]:
+Beliefs = Callable[[str], tuple[str, str]]
+
+
+def report_lines(result: Report, beliefs: Beliefs | None = None) -> list[str]:
     """The final report as plain lines: score and verdict, the breakdown per objective, the
     misconceptions shown, then every missed item with the answer given, the key and the
-    explanation. The same words in the plain mode and the full-screen report."""
+    explanation. The same words in the plain mode and the full-screen report.
+
+    ``beliefs(code)`` gives a misconception's wrong belief and the rule that holds instead
+    (quizgen.drill.misconceptions.belief); without it the report names the codes."""
     verdict = "PASS" if result.passed else "FAIL"
     lines = [
         f"Score: {result.scaled} of {SCALE} ({verdict}; the pass mark is {PASS_MARK})",
@@ -490,6 +496,9 @@ def report_lines(result: Report) -> list[str]:
         for m in result.misconceptions:
             where = ", ".join(str(n) for n in m.numbers)
             lines.append(f"  {m.code}, question{'s' if len(m.numbers) > 1 else ''} {where}:")
+            if beliefs is not None:
+                belief, rule = beliefs(m.code)
+                lines.append(f"    You picked what fits the belief: {belief}. What holds: {rule}.")
             lines.append(f"    {m.example}")
     if not result.missed:
         lines += ["", "No item missed."]

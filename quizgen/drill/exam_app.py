@@ -40,7 +40,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from quizgen.drill.exam import Exam, ExamError, Item, clock_text, report_lines
+from quizgen.drill.exam import Exam, ExamError, Item, Report, clock_text, report_lines
 from quizgen.drill.grading import AnswerError
 
 Doc = dict[str, Any]
@@ -415,9 +415,15 @@ class ExamApp(App[str]):
         Binding("ctrl+c", "pause('interrupted')", "Quit", show=False, priority=True),
     ]
 
-    def __init__(self, exam: Exam, tree_lines: TreeLines | None = None) -> None:
+    def __init__(
+        self,
+        exam: Exam,
+        tree_lines: TreeLines | None = None,
+        report: Callable[[Report], list[str]] = report_lines,
+    ) -> None:
         super().__init__()
         self.exam = exam
+        self.report = report
         self.tree_lines = tree_lines
         self.drafts: dict[int, Any] = {}
         self.answer: Answer | None = None
@@ -602,7 +608,7 @@ class ExamApp(App[str]):
     def _submit(self, note: str = "") -> None:
         result = self.exam.submit()
         self.ended = True
-        self.push_screen(ReportScreen(report_lines(result), note))
+        self.push_screen(ReportScreen(self.report(result), note))
 
     def action_pause(self, how: str = "paused") -> None:
         """Quit; the answers are already in the store, so the exam can be resumed."""

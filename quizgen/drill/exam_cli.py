@@ -30,7 +30,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from quizgen.drill.exam import MODE, Exam, ExamError, clock_text, resume, start
+from quizgen.drill.exam import (
+    MODE,
+    Exam,
+    ExamError,
+    Report,
+    clock_text,
+    report_lines,
+    resume,
+    start,
+)
 from quizgen.drill.store import Store
 
 SUBMITTED, STOPPED, INPUT_ENDED, INTERRUPTED = 0, 0, 1, 130
@@ -154,6 +163,12 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+def _report(result: Report) -> list[str]:
+    from quizgen.drill.misconceptions import belief
+
+    return report_lines(result, beliefs=belief)
+
+
 def run_plain(exam: Exam) -> str:
     from quizgen.drill.exam_plain import PlainExam
     from quizgen.render.terminal import question_lines, topology_tree
@@ -166,14 +181,14 @@ def run_plain(exam: Exam) -> str:
     def tree(topology: dict[str, Any]) -> list[str]:
         return topology_tree(topology, boxed=False)
 
-    return PlainExam(exam, lines, read=_read, write=_write, tree_lines=tree).run()
+    return PlainExam(exam, lines, read=_read, write=_write, tree_lines=tree, report=_report).run()
 
 
 def run_screen(exam: Exam) -> str:
     from quizgen.drill.exam_app import ExamApp
     from quizgen.render.terminal import topology_tree
 
-    outcome = ExamApp(exam, tree_lines=topology_tree).run()
+    outcome = ExamApp(exam, tree_lines=topology_tree, report=_report).run()
     return outcome or "paused"
 
 

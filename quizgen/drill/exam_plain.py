@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from quizgen.drill.exam import Exam, ExamError, Item, clock_text, report_lines
+from quizgen.drill.exam import Exam, ExamError, Item, Report, clock_text, report_lines
 from quizgen.drill.grading import AnswerError, describe, parse
 
 Doc = dict[str, Any]
@@ -55,8 +55,10 @@ class PlainExam:
         read: Callable[[str], str] = input,
         write: Callable[[str], None] = print,
         tree_lines: TreeLines | None = None,
+        report: Callable[[Report], list[str]] = report_lines,
     ) -> None:
         self.exam = exam
+        self.report = report
         self.question_lines = question_lines
         self.read = read
         self.write = write
@@ -234,6 +236,6 @@ class PlainExam:
     def submit(self) -> str:
         result = self.exam.submit()
         self.write("")
-        for line in report_lines(result):
+        for line in self.report(result):
             self.write(line)
         return "submitted"
