@@ -18,12 +18,14 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from quizgen.drill import practice
 from quizgen.drill.grading import key
 from quizgen.questions.generate import by_id
 
 QUIZGEN = str(Path(sys.executable).parent / "quizgen")
 ID = re.compile(r"· ([a-z-]+@\d+#\d+)")
 PROMPT = r"Answer \((.*?)\): "
+NEXT = re.escape(practice.NEXT)
 
 
 def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
@@ -76,8 +78,10 @@ def wrong(doc: dict) -> object:
     return order
 
 
-def answer_one(child: pexpect.spawn, right: bool) -> tuple[dict, bool]:
-    """Read the question id off the screen, answer it (every sub-question of a case study)."""
+def answer_one(child: pexpect.spawn, right: bool) -> tuple[dict, str]:
+    """Read the question id off the screen, answer it (every sub-question of a case study),
+    and return the document and the feedback shown, up to the pause before the next question
+    (which is then answered with Enter) or the end of the session."""
     child.expect(ID)
     doc = by_id(child.match.group(1))
     subs = doc["questions"] if doc["item_type"] == "case-study" else [doc]
@@ -85,7 +89,15 @@ def answer_one(child: pexpect.spawn, right: bool) -> tuple[dict, bool]:
         child.expect(PROMPT)
         response = key(sub) if right or n else wrong(sub)
         child.sendline(typed(sub, response))
-    return doc, right
+    child.expect(r"(✓ )?Correct\.|(✗ )?Incorrect\.")
+    verdict = child.after
+    assert ("Incorrect" not in verdict) == right, (doc["id"], verdict)
+    if child.expect([NEXT, "Session: "]) == 0:
+        feedback = verdict + child.before
+        child.sendline("")
+    else:
+        feedback = verdict + child.before
+    return doc, feedback
 
 
 def rows(db: Path) -> list[tuple]:
@@ -98,12 +110,12 @@ def test_a_short_drill_right_and_wrong_answers(tmp_path: Path) -> None:
     child = spawn("drill", "--seed", "5", "--count", "6", "--db", str(db))
     given = []
     for n in range(6):
-        doc, right = answer_one(child, right=n % 2 == 0)
-        child.expect("✓ Correct." if right else "✗ Incorrect.")
-        child.expect("Correct answer: ")
-        child.expect("Why:")
+        right = n % 2 == 0
+        doc, feedback = answer_one(child, right)
+        assert feedback.startswith("✓ Correct." if right else "✗ Incorrect.")
+        assert "Correct answer: " in feedback and "Why:" in feedback
         given.append((doc["id"], right))
-    child.expect(r"Session: 3 of 6 correct \(50%\)\.")
+    child.expect(r"3 of 6 correct \(50%\)\.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -120,7 +132,6 @@ def test_every_item_type_in_plain_mode(tmp_path: Path) -> None:
         for right in (True, False):
             doc, _ = answer_one(child, right)
             assert doc["item_type"] == item_type
-            child.expect("Correct." if right else "Incorrect.")
         child.expect(pexpect.EOF)
         child.close()
         text = screen(child)
@@ -172,6 +183,18 @@ def test_sigkill_keeps_every_answer(tmp_path: Path) -> None:
     child.kill(signal.SIGKILL)
     child.close()
     assert [q for q, _ in rows(db)] == given
+    # Started again with the same options, the drill resumes the interrupted session.
+    child = spawn("drill", "--plain", "--seed", "10", "--db", str(db))
+    child.expect("Resuming the drill you started .*: 3 answered so far.")
+    given.append(answer_one(child, right=False)[0]["id"])
+    child.expect(PROMPT)
+    child.sendline("q")
+    child.expect(r"Session: 3 of 4 correct \(75%\)\.")
+    child.expect(pexpect.EOF)
+    assert [q for q, _ in rows(db)] == given
+    with sqlite3.connect(db) as con:
+        sessions = con.execute("SELECT DISTINCT session FROM answers").fetchall()
+    assert len(sessions) == 1
 
 
 def test_review_serves_fresh_variants_of_missed_families(tmp_path: Path) -> None:

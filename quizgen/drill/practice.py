@@ -44,6 +44,9 @@ Commands:
   ?  this help"""
 
 
+NEXT = "Enter: next question, q: stop. "
+
+
 class Quit(Exception):
     """The learner asked to stop (q, end of input)."""
 
@@ -205,14 +208,7 @@ class Drill:
     def run(self) -> Summary:
         c = self.console
         if self.session is None:
-            options = {
-                "families": sorted(self.families),
-                "objective": self.filters.objective,
-                "item_type": self.filters.item_type,
-                "difficulty": self.filters.difficulty,
-                "count": self.count,
-            }
-            self.session = self.store.start_session(self.mode, options)
+            self.session = self._resume_or_start()
         c.say("Type ? for help, q to stop. Every answer is saved as you give it.", "dim")
         number = 0
         try:
@@ -227,11 +223,47 @@ class Drill:
                 except Skip:
                     self.summary.skipped += 1
                     c.say("Skipped.", "dim")
+                    continue
+                if self.count is None or self.summary.answered < self.count:
+                    self._pause()
         except Quit:
             pass
         self.store.finish_session(self.session, self.summary.to_dict())
         self.report()
         return self.summary
+
+    def _pause(self) -> None:
+        """Keep the feedback on screen until the learner asks for the next question."""
+        text = self.console.ask(NEXT).strip().lower()
+        if text in ("q", "quit", "exit"):
+            raise Quit
+
+    def _resume_or_start(self) -> int:
+        """The session to record into: an interrupted one with the same options (Ctrl-C, a
+        closed terminal or a killed process leave it unfinished) continues; else a new one."""
+        options = {
+            "families": sorted(self.families),
+            "objective": self.filters.objective,
+            "item_type": self.filters.item_type,
+            "difficulty": self.filters.difficulty,
+            "count": self.count,
+        }
+        prior = self.store.unfinished(self.mode)
+        if prior is None or prior.options != options:
+            return self.store.start_session(self.mode, options)
+        for row in prior.answers:
+            self.summary.answered += 1
+            self.summary.correct += row.correct
+            self.summary.points += row.score
+            self.summary.by_objective[row.objective] += 1
+            self.summary.right_by_objective[row.objective] += row.correct
+        started = prior.started.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.console.say(
+            f"Resuming the {self.mode} you started {started}: "
+            f"{self.summary.answered} answered so far.",
+            "note",
+        )
+        return prior.id
 
     def _next(self) -> Doc | None:
         tried: set[str] = set()
