@@ -422,3 +422,51 @@ def stats(as_json: bool, days: int, db: str | None, plain: bool) -> None:
     except QuizgenError as error:
         click.echo(f"quizgen stats: {error}", err=True)
         raise SystemExit(2) from None
+
+
+@main.command()
+@click.option(
+    "--count",
+    "-n",
+    type=click.IntRange(1, 200),
+    default=40,
+    show_default=True,
+    help="How many questions (the real AZ-104 has 40-60).",
+)
+@click.option(
+    "--minutes",
+    type=click.IntRange(1, 1000),
+    metavar="M",
+    help="Time allowed, in minutes (default: 2 per question).",
+)
+@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
+@click.option("--family", metavar="F", help="Only this family (see 'quizgen generate --list').")
+@click.option("--objective", metavar="O", help="Only families whose AZ-104 objective contains O.")
+@click.option(
+    "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D (1-5)."
+)
+@click.option(
+    "--resume/--new",
+    "resume_wanted",
+    default=None,
+    help="Resume the unfinished exam (the default when there is one), or abandon it and "
+    "start a new one.",
+)
+@_practice_options
+def exam(**kwargs: Any) -> None:
+    """Sit a timed mock exam: no feedback until you submit, then your score and report.
+
+    Flag questions for review, review before submitting; a yes/no series is locked once
+    answered and left, as on the real exam. Every answer is saved when given: stop with q or
+    Ctrl-C and run quizgen exam again to resume. Exit status: 0 submitted or stopped with q,
+    1 input ended first (--plain), 130 Ctrl-C, 2 bad input.
+    """
+    from quizgen.drill import exam_cli
+    from quizgen.errors import QuizgenError
+
+    try:
+        code = exam_cli.sit(**kwargs)
+    except QuizgenError as error:
+        click.echo(f"quizgen exam: {error}", err=True)
+        raise SystemExit(2) from None
+    raise SystemExit(code)

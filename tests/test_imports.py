@@ -30,6 +30,10 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.questions": frozenset({"yaml"}),
     # The progress store finds the user's data directory.
     "quizgen.drill.store": frozenset({"platformdirs"}),
+    # The full-screen exam; Textual itself loads rich, typing_extensions and platformdirs.
+    "quizgen.drill.exam_app": frozenset({"textual", "rich", "typing_extensions", "platformdirs"}),
+    # quizgen exam opens the progress store.
+    "quizgen.drill.exam_cli": frozenset({"platformdirs"}),
     # Spaced repetition (fsrs brings typing_extensions) over the store.
     "quizgen.drill.schedule": frozenset({"fsrs", "typing_extensions", "platformdirs"}),
     # The drill reads the misconception table (YAML), renders through quizgen.render (Jinja's
@@ -45,7 +49,7 @@ LAYERS: dict[str, frozenset[str]] = {
 }
 
 #: Never loaded just to show help: they are for the commands that need them.
-HEAVY = ("weasyprint", "faker", "hypothesis", "jinja2", "yaml", "markupsafe")
+HEAVY = ("weasyprint", "faker", "hypothesis", "jinja2", "yaml", "markupsafe", "textual", "rich")
 
 
 def _modules() -> list[str]:
@@ -108,7 +112,7 @@ def test_module_imports_only_what_its_layer_allows(module: str) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--help"], ["--version"], ["net", "--help"], ["net", "reach", "--help"]],
+    [["--help"], ["--version"], ["net", "--help"], ["net", "reach", "--help"], ["exam", "--help"]],
     ids=" ".join,
 )
 def test_help_loads_nothing_heavy(argv: list[str]) -> None:

@@ -244,8 +244,10 @@ def parse(doc: Doc, text: str) -> Response:
             raise AnswerError(f"{_count(len(tokens))} given; {_expected_text(doc)}")
         return _option(doc, tokens[0])
     if kind == "multi-choice":
-        if len(tokens) == 1 and len(tokens[0]) > 1 and (
-            tokens[0].isalpha() or len(doc["options"]) < 10
+        if (
+            len(tokens) == 1
+            and len(tokens[0]) > 1
+            and (tokens[0].isalpha() or len(doc["options"]) < 10)
         ):
             tokens = list(tokens[0])  # "ae", "15"
         picked = [_option(doc, t) for t in tokens]
@@ -435,9 +437,7 @@ def _expected_text(doc: Doc) -> str:
         return f"expected yes or no for each of the {_count(n)} statements, e.g. {example}"
     if kind == "hotspot":
         blanks = doc["blanks"]
-        ranges = ", ".join(
-            f"blank {i}: 1-{len(b['choices'])}" for i, b in enumerate(blanks, 1)
-        )
+        ranges = ", ".join(f"blank {i}: 1-{len(b['choices'])}" for i, b in enumerate(blanks, 1))
         example = " ".join(str(min(len(b["choices"]), 2 - i % 2)) for i, b in enumerate(blanks))
         return (
             f"expected the number of a choice for each of the {_count(len(blanks))} blanks "

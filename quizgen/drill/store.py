@@ -329,9 +329,12 @@ class Store:
             _now(),
         )
         return self._transaction(
-            lambda db: db.execute(
-                "INSERT INTO sessions (mode, options, planned, started) VALUES (?, ?, ?, ?)", row
-            ).lastrowid
+            lambda db: (
+                db.execute(
+                    "INSERT INTO sessions (mode, options, planned, started) VALUES (?, ?, ?, ?)",
+                    row,
+                ).lastrowid
+            )
         )
 
     def record_answer(

@@ -1,0 +1,233 @@
+"""What ``quizgen exam`` does between parsing its options and exiting (cli.py stays thin).
+
+Which exam is sat:
+
+- an unfinished exam in the progress store is resumed (the default, and ``--resume``, which
+  fails when there is none), with its questions, answers, flags and the time that was left at
+  its last answer;
+- ``--new`` abandons an unfinished exam (it is closed in the store; its answers stay in the
+  learner's progress) and starts a new one.
+
+A new exam draws ``--count`` verified questions (default 40) with the filters and allows
+``--minutes`` (default 2 per question, the pace of the real AZ-104: 40-60 items in 100
+minutes). Like the real exam it mixes the item types: when there is room, one question of
+each item type the filters allow, the rest drawn freely; case studies come last (:func:`draw`).
+Full screen (Textual) on a terminal; line by line with ``--plain`` or when standard input or
+output is not a terminal.
+
+Exit status: 0 when the exam was submitted or stopped with q (saved, resumable), 1 when the
+input ended before the exam was submitted (plain mode), 130 on Ctrl-C (saved, resumable),
+2 for bad options or an unusable progress database.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from quizgen.drill.exam import (
+    MODE,
+    Exam,
+    ExamError,
+    Report,
+    clock_text,
+    report_lines,
+    resume,
+    start,
+)
+from quizgen.drill.store import Store
+
+SUBMITTED, STOPPED, INPUT_ENDED, INTERRUPTED = 0, 0, 1, 130
+#: Minutes allowed per question when --minutes is not given.
+MINUTES_PER_QUESTION = 2
+
+Say = Callable[[str], None]
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def choose(
+    store: Store,
+    *,
+    resume_wanted: bool | None,
+    count: int,
+    minutes: int | None,
+    seed: int | None,
+    family: str | None,
+    objective: str | None,
+    difficulty: int | None,
+    say: Say = _say,
+) -> Exam:
+    """The exam to sit: the unfinished one resumed, or a new one (see the module docstring)."""
+    from quizgen.questions.generate import QuestionError, by_id
+
+    info = store.unfinished(MODE)
+    if resume_wanted is True and info is None:
+        raise ExamError(
+            f"no unfinished exam in {store.path} to resume; run quizgen exam to start one"
+        )
+    if info is not None and resume_wanted is not False:
+        try:
+            docs = [by_id(question_id) for question_id in info.planned or ()]
+        except QuestionError as error:
+            raise ExamError(
+                f"exam {info.id} in {store.path} cannot be resumed: {error}. "
+                "Start a new one with quizgen exam --new"
+            ) from None
+        exam = resume(store, info, docs)
+        say(
+            f"Resuming the exam started {info.started:%Y-%m-%d %H:%M} UTC: "
+            f"{len(exam.review().answered)} of {len(exam.items)} answered, "
+            f"{clock_text(exam.time_left())} left (quizgen exam --new starts a new one)."
+        )
+        return exam
+    if info is not None:
+        store.finish_session(info.id, {"abandoned": True})
+        say(f"The unfinished exam started {info.started:%Y-%m-%d %H:%M} UTC is abandoned.")
+    drawn = seed is None
+    if drawn:
+        seed = random.SystemRandom().randrange(2**31)
+    docs = draw(count, seed, family=family, objective=objective, difficulty=difficulty)
+    allowed = minutes if minutes is not None else MINUTES_PER_QUESTION * len(docs)
+    options = {
+        "count": count,
+        "minutes": allowed,
+        "seed": seed,
+        "family": family,
+        "objective": objective,
+        "difficulty": difficulty,
+    }
+    exam = start(store, docs, 60.0 * allowed, options)
+    again = f" (pass --seed {seed} to get these questions again)" if drawn else ""
+    say(f"Exam: {len(docs)} questions, {allowed} minutes, seed {seed}{again}.")
+    return exam
+
+
+def draw(count: int, seed: int, **filters: Any) -> list[dict[str, Any]]:
+    """``count`` verified questions for an exam, the same for the same seed: one of each item
+    type the filters allow (when ``count`` leaves room), the rest drawn freely, in a shuffled
+    order with the case studies last (the real exam keeps them in a section of their own)."""
+    from quizgen.questions import ITEM_TYPES
+    from quizgen.questions.generate import QuestionError, generate
+
+    rng = random.Random(seed)
+    docs: list[dict[str, Any]] = []
+    if count >= len(ITEM_TYPES):
+        for kind in ITEM_TYPES:
+            try:
+                docs += generate(1, rng.randrange(2**31), item_type=kind, **filters)
+            except QuestionError:
+                continue  # no family the filters allow asks this item type
+    ids = {doc["id"] for doc in docs}
+    for _ in range(5):
+        if len(docs) == count:
+            break
+        for doc in generate(count, rng.randrange(2**31), **filters):
+            if doc["id"] not in ids and len(docs) < count:
+                docs.append(doc)
+                ids.add(doc["id"])
+    if len(docs) < count:
+        raise ExamError(
+            f"only {len(docs)} different questions match these filters; ask for fewer "
+            "with --count or relax the filters"
+        )
+    rng.shuffle(docs)
+    return sorted(docs, key=lambda doc: doc["item_type"] == "case-study")
+
+
+def plain_mode(plain: bool) -> bool:
+    """Plain when asked, or when input or output is not a terminal, or TERM=dumb."""
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    return plain or not interactive or os.environ.get("TERM") == "dumb"
+
+
+def _read(prompt: str) -> str:
+    """Prompt, then one line of standard input (no readline tricks); EOFError at its end."""
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _report(result: Report) -> list[str]:
+    from quizgen.drill.misconceptions import belief
+
+    return report_lines(result, beliefs=belief)
+
+
+def run_plain(exam: Exam) -> str:
+    from quizgen.drill.exam_plain import PlainExam
+    from quizgen.render.terminal import question_lines, topology_tree
+
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns - 1, 120))
+
+    def lines(doc: dict[str, Any], number: int) -> list[str]:
+        return question_lines(doc, number, width=width, boxed=False)
+
+    def tree(topology: dict[str, Any]) -> list[str]:
+        return topology_tree(topology, boxed=False)
+
+    return PlainExam(exam, lines, read=_read, write=_write, tree_lines=tree, report=_report).run()
+
+
+def run_screen(exam: Exam) -> str:
+    from quizgen.drill.exam_app import ExamApp
+    from quizgen.render.terminal import topology_tree
+
+    outcome = ExamApp(exam, tree_lines=topology_tree, report=_report).run()
+    return outcome or "paused"
+
+
+def sit(
+    *,
+    count: int,
+    minutes: int | None,
+    seed: int | None,
+    family: str | None,
+    objective: str | None,
+    difficulty: int | None,
+    plain: bool,
+    resume_wanted: bool | None,
+    db: str | None,
+    say: Say = _say,
+) -> int:
+    """Run ``quizgen exam``; returns the exit status. QuizgenError for bad input."""
+    with Store.open(Path(db) if db else None) as store:
+        exam = choose(
+            store,
+            resume_wanted=resume_wanted,
+            count=count,
+            minutes=minutes,
+            seed=seed,
+            family=family,
+            objective=objective,
+            difficulty=difficulty,
+            say=say,
+        )
+        try:
+            outcome = run_plain(exam) if plain_mode(plain) else run_screen(exam)
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+        if outcome == "submitted":
+            return SUBMITTED
+        where = f" --db {db}" if db else ""
+        review = exam.review()
+        say(
+            f"Exam saved: {len(review.answered)} of {len(exam.items)} answered, "
+            f"{clock_text(exam.time_left())} left. Run quizgen exam{where} to resume it."
+        )
+        return {"interrupted": INTERRUPTED, "input-ended": INPUT_ENDED}.get(outcome, STOPPED)
