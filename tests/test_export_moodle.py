@@ -3,6 +3,7 @@ fractions Moodle accepts and sums as Moodle wants them, feedback and categories.
 
 from __future__ import annotations
 
+import base64
 import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
@@ -164,3 +165,31 @@ def test_fraction_moodle_has_no_grade_for_is_refused():
     assert moodle.percent(-0.3333333) == "-33.33333"
     with pytest.raises(QuizgenError, match="not one Moodle accepts"):
         moodle.allowed_fraction(Fraction(1, 11))
+
+
+def test_diagrams_are_embedded_files(monkeypatch):
+    from quizgen.export import media
+
+    monkeypatch.setattr(
+        moodle, "diagram", lambda item: media.Media(name="net.svg", data=b"<svg>x</svg>")
+    )
+    root = parse(questions()[:2])
+    for question in root.iterfind("question[@type='multichoice']"):
+        body = question.find("questiontext")
+        assert '<img src="@@PLUGINFILE@@/net.svg"' in text(body, "text")
+        embedded = body.find("file")
+        assert embedded.get("name") == "net.svg" and embedded.get("encoding") == "base64"
+        assert base64.b64decode(embedded.text) == b"<svg>x</svg>"
+
+
+def test_media_hook_is_quiet_until_the_diagram_module_lands():
+    from quizgen.export import media
+
+    item = items(questions()[:1])[0]
+    try:
+        import quizgen.render.diagram  # noqa: F401
+    except ModuleNotFoundError:
+        assert media.diagram(item) is None
+    else:
+        drawn = media.diagram(item)
+        assert drawn is None or drawn.data.lstrip().startswith((b"<svg", b"<?xml"))
