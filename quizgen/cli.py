@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from quizgen import __version__, commands
+from quizgen.export import FORMATS as EXPORT_FORMATS
 from quizgen.generator.topologies import SHAPES, SIZES
 from quizgen.questions import ITEM_TYPES
 
@@ -322,6 +323,56 @@ def generate(
         count, seed, family, item_type, objective, difficulty, fmt, output, force, question_id
     )
     _finish_drawn(answer, seed is None and question_id is None, "these questions", output)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    required=True,
+    help="moodle (Moodle XML), gift, qti (QTI 2.1 zip for Canvas and others), anki (.apkg), "
+    "json or markdown.",
+)
+@click.option(
+    "--count",
+    "-n",
+    type=click.IntRange(1, 10_000),
+    default=10,
+    show_default=True,
+    help="How many questions.",
+)
+@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
+@click.option("--family", metavar="F", help="Only this family (see 'quizgen generate --list').")
+@click.option("--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type.")
+@click.option("--objective", metavar="O", help="Only families whose AZ-104 objective contains O.")
+@click.option(
+    "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D (1-5)."
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Write here (default: output/quizgen-SEED.EXT, EXT from the format).",
+)
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def export(
+    fmt: str,
+    count: int,
+    seed: int | None,
+    family: str | None,
+    item_type: str | None,
+    objective: str | None,
+    difficulty: int | None,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Export verified questions to Moodle, GIFT, QTI (Canvas), Anki, JSON or Markdown."""
+    answer = commands.run_export(
+        fmt, count, seed, family, item_type, objective, difficulty, output, force
+    )
+    # Always a file: the report (and the notes of what a format split or left out) go to stderr.
+    _finish_drawn(answer, seed is None, "these questions", output or "output/")
 
 
 # --- practice: drill, review, stats -------------------------------------------------------------

@@ -534,20 +534,19 @@ def _check_output(output: str, force: bool) -> None:
         raise ArgumentError(f"-o: {output} already exists; pass --force to replace it")
 
 
-def _write(output: str, text: str, force: bool) -> None:
-    """Write ``text`` to ``output`` atomically (a crash never leaves half a file)."""
+def _write(output: str, text: str | bytes, force: bool) -> None:
+    """Write ``text`` (or bytes) to ``output`` atomically (a crash never leaves half a file)."""
     import os
     import tempfile
 
     _check_output(output, force)
     folder = os.path.dirname(os.path.abspath(output))
     handle = None
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         os.makedirs(folder, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=folder, delete=False, suffix=".tmp", encoding="utf-8"
-        ) as handle:
-            handle.write(text)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as handle:
+            handle.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(handle.name, 0o666 & ~umask)  # as a plain open() would create it
@@ -615,6 +614,55 @@ def run_generate(
         return Answer(ANSWERED, text.rstrip("\n"), data)
     _write(output, text if text.endswith("\n") else text + "\n", force)
     return Answer(ANSWERED, f"wrote {output}: {len(questions)} question(s), seed {seed}", data)
+
+
+@_answers
+def run_export(
+    fmt: str,
+    count: int,
+    seed: int | None,
+    family: str | None,
+    item_type: str | None,
+    objective: str | None,
+    difficulty: int | None,
+    output: str | None,
+    force: bool,
+) -> Answer:
+    """Verified questions exported to a file for an LMS or Anki (quizgen/export/); ``data``
+    holds the seed, the counts and notes on what a format had to split or leave out."""
+    import random
+
+    from quizgen.export import FORMATS
+    from quizgen.questions.generate import generate
+
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**31)
+    if output is None:
+        output = f"output/quizgen-{seed}.{FORMATS[fmt]}"
+    _check_output(output, force)
+    questions = generate(count, seed, family, item_type, objective, difficulty)
+    notes: tuple[str, ...] = ()
+    if fmt == "json":
+        content: str | bytes = to_json(questions) + "\n"
+    elif fmt == "markdown":
+        from quizgen.render import markdown
+
+        content = markdown(questions)
+    elif fmt == "gift":
+        from quizgen.export import gift
+
+        exported = gift.export_file(questions)
+        content, notes = exported.text, exported.notes
+    else:
+        import importlib
+
+        content = importlib.import_module(f"quizgen.export.{fmt}").export(questions)
+    _write(output, content, force)
+    data = {"seed": seed, "format": fmt, "count": len(questions), "output": output,
+            "notes": list(notes)}
+    lines = [f"wrote {output}: {len(questions)} question(s) as {fmt}, seed {seed}"]
+    lines += [f"note: {note}" for note in notes]
+    return Answer(ANSWERED, _text(lines), data)
 
 
 @_answers

@@ -43,6 +43,10 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.drill.practice": frozenset(
         {"yaml", "platformdirs", "jinja2", "markupsafe", "fsrs", "typing_extensions"}
     ),
+    # Exports read the misconception table (YAML) and grade keys; Anki decks need genanki
+    # (which brings chevron and cached_property, and YAML again).
+    "quizgen.export": frozenset({"yaml"}),
+    "quizgen.export.anki": frozenset({"genanki", "chevron", "cached_property"}),
     "quizgen.drill.cli_support": frozenset(
         {"yaml", "platformdirs", "jinja2", "markupsafe", "fsrs", "typing_extensions"}
     ),
