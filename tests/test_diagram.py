@@ -289,6 +289,11 @@ def test_names_are_literal_text_and_nothing_refers_outside() -> None:
     assert "<script" not in svg and "&lt;script&gt;" in svg
 
 
+def test_an_empty_topology_is_an_empty_drawing() -> None:
+    root = ET.fromstring(topology_svg({"vnets": []}))
+    assert root.tag == f"{NS}svg" and not list(root.iter(f"{NS}text"))
+
+
 GOLDEN = ["connectivity#0", "peering-state#2", "troubleshoot#1", "case-study#4"]
 
 

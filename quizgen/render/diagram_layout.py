@@ -256,7 +256,8 @@ def layout(
         (c[1] + _label_size(edges[i], end)[1] / 2 for i, end, c in out.labels), default=0.0
     )
     line_bottom = max((p[1] for path in paths for p in path), default=0.0)
-    out.legend_top = max(y - channels[-1] + 14, label_bottom + 8, line_bottom + 10)
+    last_row_bottom = y - channels[-1] if rows else TOP
+    out.legend_top = max(last_row_bottom + 14, label_bottom + 8, line_bottom + 10)
     out.height = out.legend_top + legend_height(width - 2 * MARGIN) + 8
     return out
 
