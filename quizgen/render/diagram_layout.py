@@ -411,7 +411,7 @@ def _gutter_x(
     lo, hi = gaps[best]
     n = use.get((r, best), 0)
     use[(r, best)] = n + 1
-    step = 7.0 * ((n + 1) // 2) * (1 if n % 2 else -1)
+    step = 9.0 * ((n + 1) // 2) * (1 if n % 2 else -1)
     centre = (lo + hi) / 2 if 0 < best < len(gaps) - 1 else (hi - 10 if best == 0 else lo + 10)
     return max(lo + 3, min(hi - 3, centre + step))
 
