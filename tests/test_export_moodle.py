@@ -182,14 +182,19 @@ def test_diagrams_are_embedded_files(monkeypatch):
         assert base64.b64decode(embedded.text) == b"<svg>x</svg>"
 
 
-def test_media_hook_is_quiet_until_the_diagram_module_lands():
-    from quizgen.export import media
+def test_real_diagrams_are_the_questions_own_drawings():
+    """No stand-in: the exported file is quizgen.render.diagram's drawing of that question,
+    which shows only what its exhibits show."""
+    from quizgen.render.diagram import question_svg
 
-    item = items(questions()[:1])[0]
-    try:
-        import quizgen.render.diagram  # noqa: F401
-    except ModuleNotFoundError:
-        assert media.diagram(item) is None
-    else:
-        drawn = media.diagram(item)
-        assert drawn is None or drawn.data.lstrip().startswith((b"<svg", b"<?xml"))
+    docs = questions()[:4]
+    root = parse(docs)
+    embedded = [
+        base64.b64decode(f.text) for f in root.iter("file") if f.get("name", "").endswith(".svg")
+    ]
+    drawn = [question_svg(d) for d in docs]
+    expected = [svg.encode("utf-8") for svg in drawn if svg is not None]
+    assert expected, "none of the sample questions has a diagram"
+    assert sorted(embedded) == sorted(expected)
+    for data in embedded:
+        assert ET.fromstring(data).tag.endswith("svg")

@@ -36,8 +36,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "quizgen.drill.exam_cli": frozenset({"platformdirs"}),
     # Spaced repetition (fsrs brings typing_extensions) over the store.
     "quizgen.drill.schedule": frozenset({"fsrs", "typing_extensions", "platformdirs"}),
-    # The drill reads the misconception table (YAML), renders through quizgen.render (Jinja's
-    # package, though terminal text uses none of it) and schedules with fsrs.
+    # The drill reads the misconception table (YAML) and schedules with fsrs; its terminal text
+    # (quizgen.render.terminal) is standard library only.
     "quizgen.drill.misconceptions": frozenset({"yaml"}),
     "quizgen.drill.report": frozenset({"yaml", "platformdirs", "jinja2", "markupsafe"}),
     "quizgen.drill.practice": frozenset(

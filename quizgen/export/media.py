@@ -1,18 +1,17 @@
 """Diagrams embedded in the exports: one SVG file per item whose network can be drawn.
 
-The drawing comes from ``quizgen.render.diagram`` (``topology_svg(topology, view=...)``), always
-given the question's view so that a diagram never shows more than the question's exhibits. Until
-that module is installed, ``diagram`` returns None and every format exports without images: this
-is the one place to change when it lands.
+The drawing comes from ``quizgen.render.diagram.question_svg``, which draws only what the
+question's exhibits show (so a diagram never gives a key away) and returns None when the
+exhibits show no virtual network.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 from dataclasses import dataclass
 
 from quizgen.export.common import Item, slug
+from quizgen.render.diagram import question_svg
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +25,8 @@ class Media:
 
 def diagram(item: Item) -> Media | None:
     """The item's network diagram as an SVG file, or None when no drawing is available."""
-    try:
-        drawing = importlib.import_module("quizgen.render.diagram")
-    except ModuleNotFoundError as error:
-        if error.name != "quizgen.render.diagram":
-            raise
-        return None
-    context = item.context
-    svg = drawing.topology_svg(context["topology"], view=drawing.question_view(context))
-    if not svg:
+    svg = question_svg(item.context)
+    if svg is None:
         return None
     data = svg.encode("utf-8")
     return Media(name=file_name(item, data), data=data)

@@ -7,17 +7,23 @@ letters, shuffling for display) is decided in plain Python here, and tested ther
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from quizgen.resources import templates_dir
 
 Doc = dict[str, Any]
 
 
+if TYPE_CHECKING:
+    import jinja2
+
+
 @cache
 def environment() -> jinja2.Environment:
+    """The one Jinja environment (Jinja is imported here, so that the stdlib-only renderers in
+    this package - terminal text, diagrams - do not load it)."""
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
