@@ -9,7 +9,7 @@ import json
 import os
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 from quizgen.checks import run
 from quizgen.generator.faults import CATALOGUE, WITHHELD
@@ -55,6 +55,7 @@ def assert_proven(scenario) -> None:
 
 
 @given(scenario_requests())
+@example((14645368, "hub-transit-off", "hub-spoke-gateway-nva"))  # gave up with 12 bases
 def test_any_fault_in_any_fitting_shape_is_proven(request):
     seed, kind, shape = request
     assert_proven(generate(seed, shape, [kind], "small"))
