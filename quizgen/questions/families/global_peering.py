@@ -267,7 +267,7 @@ def _hotspot(ctx: Context, doc: Doc, topo: Any, f: dict[str, Any]) -> Doc | None
         )
     flow = {"from": vm_glob["name"], "to": f["site_host"], "protocol": "tcp", "port": 443}
     answer = run(topo, "reach", flow)
-    if answer["assumptions"]:
+    if answer["assumptions"] or answer["reason"] not in common.outcome_choices(OUTCOMES):
         return None
     i = ctx.check("reach", flow, {"reachable": answer["reachable"], "reason": answer["reason"]})
     blanks.append(
@@ -276,7 +276,7 @@ def _hotspot(ctx: Context, doc: Doc, topo: Any, f: dict[str, Any]) -> Doc | None
             "prompt": ctx.phrase(
                 "onprem", src=vm_glob["name"], dst=common.label(topo, f["site_host"]), port=443
             ),
-            "choices": common.outcome_choices(OUTCOMES, answer["reason"]),
+            "choices": common.outcome_choices(OUTCOMES),
             "answer": answer["reason"],
             "check": i,
             "field": "reason",

@@ -608,7 +608,8 @@ def _hotspot(ctx: Context, L: Lab, hops: list[Hop]) -> Doc | None:
     if h.type == "VirtualAppliance":
         ips = sorted({*L.nvas.values(), h.answer["next_hop_ip"]}, key=IPv4Address)
         vm2 = next(v["ip"] for v in L.doc["vms"] if v["name"] == "VM2")
-        choices = [*ips, vm2] if len(ips) < 3 else ips
+        # In address order, so the answer's place does not depend on it being the answer.
+        choices = sorted({*ips, vm2}, key=IPv4Address) if len(ips) < 3 else ips
         i = ctx.check("next-hop", {"vm": L.vm, "dest": h.dest.ip}, h.expect)
         blanks.append(
             {

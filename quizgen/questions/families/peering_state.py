@@ -357,6 +357,8 @@ def _hotspot(ctx: Context) -> Doc | None:
     if got is None:
         return None
     i, answer = got
+    if answer["reason"] not in common.outcome_choices(OUTCOMES):
+        return None
     blanks.append(
         {
             "key": "2",
@@ -367,7 +369,7 @@ def _hotspot(ctx: Context) -> Doc | None:
                 dst=flow["to"],
                 port=port,
             ),
-            "choices": common.outcome_choices(OUTCOMES, answer["reason"]),
+            "choices": common.outcome_choices(OUTCOMES),
             "answer": answer["reason"],
             "check": i,
             "field": "reason",
