@@ -124,7 +124,7 @@ def exam_set(settings: ExamSettings, progress: Progress = _no_progress) -> Print
     base = generate(settings.count, settings.seed, f.family, f.item_type, f.objective, f.difficulty)
     codes = version_codes(settings.versions)
     drawn = _parallel(_draw_version, [(settings.seed, code, base) for code in codes], progress)
-    return _print_set(settings, dict(zip(codes, drawn, strict=True)), progress)
+    return print_set(settings, dict(zip(codes, drawn, strict=True)), progress)
 
 
 def rebuild(path: str, progress: Progress = _no_progress) -> tuple[Printed, ExamSettings]:
@@ -135,7 +135,7 @@ def rebuild(path: str, progress: Progress = _no_progress) -> tuple[Printed, Exam
     settings, entries = read_manifest(path)
     jobs = [(path, code, items) for code, items in entries.items()]
     drawn = _parallel(_rebuild_version, jobs, progress)
-    return _print_set(settings, dict(zip(entries, drawn, strict=True)), progress), settings
+    return print_set(settings, dict(zip(entries, drawn, strict=True)), progress), settings
 
 
 def total_steps(versions: int) -> int:
@@ -143,7 +143,11 @@ def total_steps(versions: int) -> int:
     return 3 * versions
 
 
-def _print_set(settings: ExamSettings, drawn: dict[str, list[Doc]], progress: Progress) -> Printed:
+def print_set(
+    settings: ExamSettings, drawn: dict[str, list[Doc]], progress: Progress = _no_progress
+) -> Printed:
+    """The PDFs and the manifest of a set whose versions are drawn (code -> items, each a dict
+    of slot, doc as printed, arrangement and variant)."""
     from quizgen.paper.manifest import manifest, manifest_text
 
     jobs = [
