@@ -125,7 +125,7 @@ def _expected_key_lines(doc: dict, printed: object) -> list[str]:
         return [f"{n}. {answer}" for n, answer in enumerate(printed, start=1)]
     if kind == "hotspot":
         return [
-            f"Box {n}: {x}. {blank['choices'][LETTERS.index(x)]}"
+            f"Blank {n}: {x}. {blank['choices'][LETTERS.index(x)]}"
             for n, (x, blank) in enumerate(zip(printed, doc["blanks"], strict=True), start=1)
         ]
     if kind == "ordering":
@@ -180,7 +180,7 @@ def test_every_item_page_shows_its_diagram() -> None:
         text = page.get_textpage()
         searcher = text.search("Network diagram", match_case=True)
         while (hit := searcher.get_next()) is not None:
-            left, bottom, right, top = text.get_charbox(hit[0])
+            bottom = text.get_charbox(hit[0])[1]
             scale = 1.0
             image = page.render(scale=scale).to_pil()
             height = page.get_height()
@@ -203,7 +203,9 @@ def test_letter_paper_is_letter_sized() -> None:
 
 # -- safety --------------------------------------------------------------------------------------
 
-CRAFTED = '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://example.invalid/x.css">'
+CRAFTED = (
+    '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://example.invalid/x.css">'
+)
 
 
 def _crafted_doc() -> dict:
@@ -257,8 +259,14 @@ def test_html_templates_are_autoescaped_and_text_templates_are_not() -> None:
     assert env.autoescape("text/question.md.j2") is False
     template = env.get_template("pdf/base.html.j2")
     html = template.render(
-        page={"title": "<b>x</b>", "code": "", "is_key": False, "quizgen": "1",
-              "printed": "2024-01-01T00:00:00Z", "header_right": "&"}  # fmt: skip
+        page={
+            "title": "<b>x</b>",
+            "code": "",
+            "is_key": False,
+            "quizgen": "1",
+            "printed": "2024-01-01T00:00:00Z",
+            "header_right": "&",
+        }
     )
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
@@ -288,8 +296,9 @@ def test_a_sheet_from_the_command_line(tmp_path: Path) -> None:
     sheet_text = " ".join(pages_text(target.read_bytes()))
     assert "Answers and explanations" not in sheet_text and "Answer key" not in sheet_text
     again = tmp_path / "again.pdf"
-    code, _, err = invoke("sheet", "-n", "2", "--seed", str(seed), "-o", str(again),
-                          "--key-separate")  # fmt: skip
+    code, _, err = invoke(
+        "sheet", "-n", "2", "--seed", str(seed), "-o", str(again), "--key-separate"
+    )
     assert code == 0, err
     assert again.read_bytes() == target.read_bytes()
     assert (tmp_path / "again-key.pdf").read_bytes() == (tmp_path / "practice-key.pdf").read_bytes()
@@ -297,11 +306,29 @@ def test_a_sheet_from_the_command_line(tmp_path: Path) -> None:
 
 def test_an_exam_set_rebuilt_from_its_manifest_is_identical(tmp_path: Path) -> None:
     first, second = tmp_path / "set", tmp_path / "rebuilt"
-    code, _, err = invoke("exam-set", "--versions", "2", "--count", "2", "--seed", "31",
-                          "--title", "Quiz <1>", "--paper", "letter", "-o", str(first))  # fmt: skip
+    code, _, err = invoke(
+        "exam-set",
+        "--versions",
+        "2",
+        "--count",
+        "2",
+        "--seed",
+        "31",
+        "--title",
+        "Quiz <1>",
+        "--paper",
+        "letter",
+        "-o",
+        str(first),
+    )
     assert code == 0, err
-    names = ["manifest.json", "version-A-key.pdf", "version-A.pdf", "version-B-key.pdf",
-             "version-B.pdf"]  # fmt: skip
+    names = [
+        "manifest.json",
+        "version-A-key.pdf",
+        "version-A.pdf",
+        "version-B-key.pdf",
+        "version-B.pdf",
+    ]
     assert sorted(p.name for p in first.iterdir()) == names
     code, _, err = invoke("exam-set", "--manifest", str(first / "manifest.json"), "-o", str(second))
     assert code == 0, err

@@ -21,7 +21,7 @@ EXAM_TITLE = "AZ-104 networking exam"
 
 GRID_HELP = (
     "Fill in the circle of the one answer of single-answer items, as many boxes as a "
-    "multiple-choice item asks for, Y or N for each statement, one letter in each hotspot box, "
+    "multiple-choice item asks for, Y or N for each statement, one letter for each hotspot blank, "
     "and write the position of each ordering step (1 = first) under its letter."
 )
 
@@ -80,7 +80,7 @@ def exam_instructions(docs: Sequence[Doc]) -> list[str]:
         "Mark every answer on the answer grid at the end of this paper: only the grid is "
         "marked. You may write on the question pages.",
         "Multiple-choice items say how many options to select; each correct selection is "
-        "worth one point. Each Yes/No statement and each hotspot box is worth one point.",
+        "worth one point. Each Yes/No statement and each hotspot blank is worth one point.",
         "Ordering items: write the position of each step (1 = first) next to its letter.",
         "The exhibits and network diagrams show the configuration as it is now.",
     ]
@@ -105,12 +105,26 @@ def _exam_page(docs: Sequence[Doc], *, title: str, code: str, minutes: int) -> D
     }
 
 
-def grid(docs: Sequence[Doc], filled: bool) -> list[Doc]:
-    return [
+#: Rows of the answer grid per page: two columns of this many rows each.
+GRID_ROWS_PER_COLUMN = 30
+
+
+def grid(docs: Sequence[Doc], filled: bool) -> list[list[tuple[Doc, Doc | None]]]:
+    """The answer grid, page by page, as pairs of rows: the left column reads down first,
+    then the right one (a plain table: cheaper to print than CSS columns)."""
+    rows = [
         row
         for doc, n in zip(docs, _numbers(docs), strict=True)
         for row in paper.grid_rows(doc, n, filled)
     ]
+    pages = []
+    per_page = 2 * GRID_ROWS_PER_COLUMN
+    for start in range(0, len(rows), per_page):
+        chunk = rows[start : start + per_page]
+        half = (len(chunk) + 1) // 2
+        left, right = chunk[:half], chunk[half:]
+        pages.append([(a, right[i] if i < len(right) else None) for i, a in enumerate(left)])
+    return pages
 
 
 def student_html(docs: Sequence[Doc], *, title: str, code: str, minutes: int) -> str:

@@ -29,7 +29,7 @@ INSTRUCTIONS = {
     "single-choice": "Select one answer.",
     "fix-it": "Select one answer.",
     "yes-no-series": "For each statement, mark Yes if the statement is true. Otherwise, mark No.",
-    "hotspot": "Complete each statement: mark one choice in each box.",
+    "hotspot": "Complete each statement: mark one choice for each blank.",
     "ordering": "Number the steps in the order in which they happen (1 = first).",
     "case-study": "Use the scenario and its exhibits to answer the questions that follow.",
 }
@@ -186,7 +186,7 @@ def key_lines(doc: Doc) -> list[str]:
         return [f"{n}. {'Yes' if a else 'No'}" for n, a in enumerate(answer, start=1)]
     if kind == "hotspot":
         return [
-            f"Box {n}: {LETTERS[b['choices'].index(a)]}. {a}"
+            f"Blank {n}: {LETTERS[b['choices'].index(a)]}. {a}"
             for n, (b, a) in enumerate(zip(doc["blanks"], answer, strict=True), start=1)
         ]
     if kind == "ordering":
