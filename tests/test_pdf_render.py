@@ -22,7 +22,7 @@ from quizgen.paper.manifest import manifest
 from quizgen.questions import ITEM_TYPES
 from quizgen.questions.generate import generate
 from quizgen.render import environment
-from quizgen.render.paper import LETTERS
+from quizgen.render.paper import LETTERS, diagram
 from quizgen.render.pdf import asset_fetcher, asset_path, write_pdf
 from quizgen.resources import templates_dir
 from tests.support import invoke
@@ -188,7 +188,28 @@ def test_every_item_page_shows_its_diagram() -> None:
             below = (0, y + 2, image.width, min(image.height, y + 60))
             assert _ink(image, below) > 0.01, f"page {n + 1}: no drawing under its caption"
             found += 1
-    assert found == len(drawn["A"])
+    assert found == sum(diagram(item["doc"]) is not None for item in drawn["A"])
+    assert found >= len(drawn["A"]) - 1
+
+
+def test_a_question_diagram_shows_only_what_its_exhibits_show(monkeypatch) -> None:
+    """The diagram of every printed item is drawn with the question's own view."""
+    from quizgen.render import paper
+    from quizgen.render.diagram import question_view
+
+    seen = []
+
+    def spy(topology, *, view=None, width=680):  # type: ignore[no-untyped-def]
+        seen.append(view)
+        return "<svg></svg>"
+
+    monkeypatch.setattr(paper, "topology_svg", spy)
+    drawn, _ = exam()
+    docs = [item["doc"] for item in drawn["A"]]
+    for doc in docs:
+        paper.item_view(doc, "1")
+    expected = [question_view(doc) for doc in docs if question_view(doc).vnets]
+    assert seen == expected and all(view is not None for view in seen)
 
 
 def test_letter_paper_is_letter_sized() -> None:

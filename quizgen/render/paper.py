@@ -16,10 +16,7 @@ from markupsafe import Markup
 
 from quizgen.drill.grading import key as response_key
 from quizgen.render import ITEM_TITLES
-
-# TEMPORARY: the topology diagrams come from quizgen/render/diagram.py (branch ``diagram``);
-# until it is merged, a stand-in with the same names draws VNets and peerings.
-from quizgen.render.diagram_stub import question_view, topology_svg
+from quizgen.render.diagram import question_view, topology_svg
 
 Doc = dict[str, Any]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -49,11 +46,15 @@ def points(doc: Doc) -> int:
 
 
 def diagram(doc: Doc, width: int = 680) -> Markup | None:
-    """The question's topology diagram, showing no more than the question's exhibits."""
+    """The question's topology diagram, showing no more than the question's exhibits (none
+    when the exhibits show no VNet)."""
     if not doc.get("topology"):
         return None
-    svg = topology_svg(doc["topology"], view=question_view(doc), width=width)
-    return Markup(svg) if svg else None
+    view = question_view(doc)
+    if not view.vnets:
+        return None
+    svg = topology_svg(doc["topology"], view=view, width=width)
+    return Markup(svg) if svg.strip() else None
 
 
 #: How many characters of exhibit text (7 pt) a line of the page holds, and the height in mm of
@@ -107,14 +108,23 @@ def _lines(text: str, chars: float) -> int:
     return max(1, -(-len(text) // max(int(chars), 1)))
 
 
+#: The tallest a diagram prints (templates/pdf/print.css: figure.diagram svg).
+DIAGRAM_MAX_MM = 90.0
+
+
 def _svg_height_mm(svg: str, width_mm: float = 180.0) -> float:
-    """The printed height of an SVG drawn across ``width_mm``, from its width and height."""
+    """The printed height of an SVG: its own height (in mm, or px at 96 per inch), at most
+    the page width and DIAGRAM_MAX_MM."""
     import re
 
-    found = re.search(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"', svg)
+    found = re.search(r'<svg[^>]*?\swidth="([\d.]+)(mm|px)?"[^>]*?\sheight="([\d.]+)(mm|px)?"', svg)
     if not found or float(found[1]) <= 0:
-        return 70.0
-    return width_mm * float(found[2]) / float(found[1])
+        return DIAGRAM_MAX_MM
+    to_mm = 1.0 if found[2] == "mm" else 25.4 / 96
+    width, height = float(found[1]) * to_mm, float(found[3]) * to_mm
+    if width > width_mm:
+        height *= width_mm / width
+    return min(height, DIAGRAM_MAX_MM)
 
 
 def estimated_height(view: Doc) -> float:

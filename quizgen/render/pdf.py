@@ -16,6 +16,7 @@ WeasyPrint is imported inside the functions that print: ``quizgen --help`` never
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -123,7 +124,10 @@ def write_pdf(html: str, paper: str = "a4", fetcher: Any = None) -> bytes:
         base_url=(templates_dir() / "pdf").as_uri() + "/",
         url_fetcher=fetcher,
     )
-    with _fixed_font_dates():
+    with _fixed_font_dates(), warnings.catch_warnings():
+        # WeasyPrint subsets fonts with fontTools when the system lacks HarfBuzz-Subset, and
+        # says so on every document: nothing for a quizgen user to act on.
+        warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
         return document.write_pdf(stylesheets=list(_stylesheets(paper)))
 
 
