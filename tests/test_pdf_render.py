@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
+import pexpect
 import pypdf
 import pypdfium2 as pdfium
 import pytest
@@ -363,3 +365,16 @@ def test_an_exam_set_rebuilt_from_its_manifest_is_identical(tmp_path: Path) -> N
     code, _, err = invoke("exam-set", "--manifest", str(first / "manifest.json"), "--force")
     assert code == 0, err
     assert (first / "version-A.pdf").read_bytes() == (second / "version-A.pdf").read_bytes()
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    quizgen = str(Path(sys.executable).with_name("quizgen"))
+    args = ["exam-set", "--versions", "2", "--count", "1", "--seed", "3", "-o"]
+    child = pexpect.spawn(quizgen, [*args, str(tmp_path / "tty")], encoding="utf-8", timeout=120)
+    child.expect("Printing the exam set")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (tmp_path / "tty" / "version-B-key.pdf").is_file()
+    code, out, err = invoke(*args, str(tmp_path / "pipe"))
+    assert code == 0 and "Printing" not in err and out == ""

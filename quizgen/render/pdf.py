@@ -73,8 +73,22 @@ def asset_path(url: str) -> Path | None:
 
 
 @cache
+def _weasyprint() -> Any:
+    """WeasyPrint, imported on first use. Without the system's HarfBuzz-Subset it warns at
+    import that a future version will need it (it subsets fonts with fontTools meanwhile):
+    nothing for a quizgen user to act on, so the warning is not shown."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+        import weasyprint
+        import weasyprint.urls
+
+    return weasyprint
+
+
+@cache
 def _fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    urls = _weasyprint().urls
+    URLFetcher, URLFetcherResponse = urls.URLFetcher, urls.URLFetcherResponse
 
     class AssetFetcher(URLFetcher):
         """Serves quizgen's own assets under templates/, refuses every other URL; ``asked``
@@ -85,7 +99,7 @@ def _fetcher_class() -> type:
             self.asked: list[str] = []
             self.refused: list[str] = []
 
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        def fetch(self, url: str, headers: Any = None) -> Any:
             self.asked.append(url)
             path = asset_path(url)
             if path is None:
@@ -104,7 +118,7 @@ def asset_fetcher() -> Any:
 @cache
 def _stylesheets(paper: str) -> tuple[Any, ...]:
     """The print style sheet and the page size, parsed once per process and shared."""
-    from weasyprint import CSS
+    CSS = _weasyprint().CSS
 
     path = templates_dir() / STYLESHEET
     fetcher = asset_fetcher()
@@ -116,7 +130,7 @@ def _stylesheets(paper: str) -> tuple[Any, ...]:
 
 def write_pdf(html: str, paper: str = "a4", fetcher: Any = None) -> bytes:
     """The PDF of ``html``. Only quizgen's assets are ever fetched (see the module doc)."""
-    from weasyprint import HTML
+    HTML = _weasyprint().HTML
 
     fetcher = fetcher if fetcher is not None else asset_fetcher()
     document = HTML(
@@ -124,10 +138,7 @@ def write_pdf(html: str, paper: str = "a4", fetcher: Any = None) -> bytes:
         base_url=(templates_dir() / "pdf").as_uri() + "/",
         url_fetcher=fetcher,
     )
-    with _fixed_font_dates(), warnings.catch_warnings():
-        # WeasyPrint subsets fonts with fontTools when the system lacks HarfBuzz-Subset, and
-        # says so on every document: nothing for a quizgen user to act on.
-        warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+    with _fixed_font_dates():
         return document.write_pdf(stylesheets=list(_stylesheets(paper)))
 
 
