@@ -150,16 +150,24 @@ def print_set(
     of slot, doc as printed, arrangement and variant)."""
     from quizgen.paper.manifest import manifest, manifest_text
 
+    # The student PDFs (items, exhibits, diagrams) take several times longer than the keys:
+    # handing them out first keeps every core busy to the end.
     jobs = [
         (kind, settings.title, code, settings.minutes, settings.paper, [i["doc"] for i in items])
-        for code, items in drawn.items()
         for kind in ("student", "key")
+        for code, items in drawn.items()
     ]
-    pdfs = iter(_parallel(_print_version, jobs, progress))
+    pdfs = dict(
+        zip(
+            [(job[0], job[2]) for job in jobs],
+            _parallel(_print_version, jobs, progress),
+            strict=True,
+        )
+    )
     files: dict[str, bytes] = {}
     for code in drawn:
-        files[f"version-{code}.pdf"] = next(pdfs)
-        files[f"version-{code}-key.pdf"] = next(pdfs)
+        files[f"version-{code}.pdf"] = pdfs["student", code]
+        files[f"version-{code}-key.pdf"] = pdfs["key", code]
     document = manifest(settings, drawn)
     files["manifest.json"] = manifest_text(document).encode()
     fallbacks = sum(i["variant"] not in ("drawn", "parallel") for v in drawn.values() for i in v)
