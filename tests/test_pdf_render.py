@@ -378,3 +378,12 @@ def test_a_progress_bar_shows_on_a_terminal_only(tmp_path: Path) -> None:
     assert (tmp_path / "tty" / "version-B-key.pdf").is_file()
     code, out, err = invoke(*args, str(tmp_path / "pipe"))
     assert code == 0 and "Printing" not in err and out == ""
+
+
+def test_a_sheet_goes_to_the_output_folder_by_default(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke("sheet", "-n", "1", "--seed", "12", "--type", "ordering")
+    assert code == 0, err
+    assert "seed: " not in err  # the seed was given: nothing to repeat
+    assert (tmp_path / "output" / "sheet-12.pdf").is_file()
+    assert "wrote output/sheet-12.pdf: 1 question, seed 12 (answer key at the end)" in err

@@ -104,7 +104,8 @@ def sheet(settings: SheetSettings, name: str) -> Printed:
         "files": list(files),
         "ids": [d["id"] for d in docs],
     }
-    return Printed(files, f"{len(docs)} questions, seed {settings.seed}", data)
+    plural = "" if len(docs) == 1 else "s"
+    return Printed(files, f"{len(docs)} question{plural}, seed {settings.seed}", data)
 
 
 def key_name(name: str) -> str:

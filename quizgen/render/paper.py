@@ -25,7 +25,7 @@ COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 INSTRUCTIONS = {
     "single-choice": "Select one answer.",
     "fix-it": "Select one answer.",
-    "yes-no-series": "For each statement, mark Yes if the statement is true. Otherwise, mark No.",
+    "yes-no-series": "Mark Yes or No for each statement.",
     "hotspot": "Complete each statement: mark one choice for each blank.",
     "ordering": "Number the steps in the order in which they happen (1 = first).",
     "case-study": "Use the scenario and its exhibits to answer the questions that follow.",
@@ -226,6 +226,13 @@ def key_summary(doc: Doc) -> str:
     return "; ".join(f"{n}: {key_summary(sub)}" for n, sub in enumerate(doc["questions"], start=1))
 
 
+def _numbered(line: str, number: str) -> str:
+    """A case study's explanation says "Question 2: ..."; on paper that question is 12.2."""
+    import re
+
+    return re.sub(r"^Question (\d+): ", lambda m: f"{number}.{m[1]}: ", line)
+
+
 def key_view(doc: Doc, number: str) -> Doc:
     """An item of the answer key: the answer in words, the explanation, the rules."""
     kind = doc["item_type"]
@@ -236,7 +243,11 @@ def key_view(doc: Doc, number: str) -> Doc:
         "objective": doc["objective"],
         "difficulty": doc["difficulty"],
         "points": points(doc),
-        "explanation": [line for line in doc["explanation"] if not line.startswith("Learn more")],
+        "explanation": [
+            _numbered(line, number)
+            for line in doc["explanation"]
+            if not line.startswith("Learn more")
+        ],
         "learn": [
             line.removeprefix("Learn more: ")
             for line in doc["explanation"]
