@@ -22,7 +22,7 @@ EXAM_TITLE = "AZ-104 networking exam"
 GRID_HELP = (
     "Fill in the circle of the one answer of single-answer items, as many boxes as a "
     "multiple-choice item asks for, Y or N for each statement, one letter for each hotspot blank, "
-    "and write the position of each ordering step (1 = first) under its letter."
+    "and write the position of each ordering step (1 = first) next to its letter."
 )
 
 
