@@ -325,6 +325,174 @@ def generate(
     _finish_drawn(answer, seed is None and question_id is None, "these questions", output)
 
 
+# --- paper: practice sheets and exam sets ------------------------------------------------------
+
+PAPERS = click.Choice(["a4", "letter"], case_sensitive=False)
+
+
+def _question_filters(func: F) -> F:
+    """--objective, --family, --type and --difficulty, as ``quizgen generate`` takes them."""
+    for option in reversed(
+        [
+            click.option(
+                "--objective", metavar="O", help="Only families whose objective contains O."
+            ),
+            click.option(
+                "--family", metavar="F", help="Only this family (see 'quizgen generate --list')."
+            ),
+            click.option(
+                "--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type."
+            ),
+            click.option(
+                "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D."
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+class _Progress:
+    """A progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        import sys
+
+        self.label = label
+        self.shown = sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __call__(self, advance: int, total: int) -> None:
+        if not self.shown:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=click.get_text_stream("stderr")
+            )
+            self.bar.__enter__()
+        self.bar.update(advance)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.option(
+    "--count",
+    "-n",
+    type=click.IntRange(1, 500),
+    default=20,
+    show_default=True,
+    help="How many questions.",
+)
+@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
+@_question_filters
+@click.option("--paper", type=PAPERS, default="a4", show_default=True, help="Page size.")
+@click.option(
+    "--key-separate",
+    is_flag=True,
+    help="Print the answer key in FILE-key.pdf instead of at the end.",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="The PDF to write (default: output/sheet-SEED.pdf)."
+)
+@click.option("--force", is_flag=True, help="Replace the PDF(s) if they exist.")
+def sheet(
+    count: int,
+    seed: int | None,
+    objective: str | None,
+    family: str | None,
+    item_type: str | None,
+    difficulty: int | None,
+    paper: str,
+    key_separate: bool,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Print a practice sheet PDF, with its answer key and explanations."""
+    answer = commands.run_sheet(
+        count,
+        seed,
+        family,
+        item_type,
+        objective,
+        difficulty,
+        paper.lower(),
+        key_separate,
+        output,
+        force,
+    )
+    _finish_drawn(answer, seed is None, "this sheet", "")
+
+
+@main.command("exam-set")
+@click.option(
+    "--versions", type=click.IntRange(1, 26), metavar="V", help="How many versions (1-26)."
+)
+@click.option("--count", "-n", type=click.IntRange(1, 200), metavar="N", help="Items per version.")
+@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
+@click.option("--title", metavar="T", help="Title on every page (default: AZ-104 networking exam).")
+@click.option(
+    "--minutes",
+    type=click.IntRange(1, 1000),
+    metavar="M",
+    help="Time allowed (default: 2 per item).",
+)
+@_question_filters
+@click.option("--paper", type=PAPERS, help="Page size: a4 (default) or letter.")
+@click.option(
+    "-o", "--output", metavar="DIR", help="Folder for the files (default: output/exam-SEED)."
+)
+@click.option("--force", is_flag=True, help="Replace files that exist in DIR.")
+@click.option(
+    "--manifest",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Rebuild the set a manifest.json describes (into its folder unless -o is given).",
+)
+def exam_set(
+    versions: int | None,
+    count: int | None,
+    seed: int | None,
+    title: str | None,
+    minutes: int | None,
+    objective: str | None,
+    family: str | None,
+    item_type: str | None,
+    difficulty: int | None,
+    paper: str | None,
+    output: str | None,
+    force: bool,
+    manifest: str | None,
+) -> None:
+    """Print an exam set: versions, keys with marking grids, and a manifest."""
+    filters = {
+        "family": family,
+        "item_type": item_type,
+        "objective": objective,
+        "difficulty": difficulty,
+    }
+    progress = _Progress("Printing the exam set")
+    try:
+        answer = commands.run_exam_set(
+            versions,
+            count,
+            seed,
+            title,
+            minutes,
+            paper.lower() if paper else None,
+            output,
+            force,
+            manifest,
+            filters if manifest is None else {k: v for k, v in filters.items() if v is not None},
+            progress,
+        )
+    finally:
+        progress.close()
+    _finish_drawn(answer, seed is None and manifest is None, "this exam set", "")
+
+
 @main.command()
 @click.option(
     "--format",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Network, ip_address
@@ -707,3 +708,118 @@ def run_scenario(
         f"wrote {output}: {scenario.shape} ({size}), fault {faults_text}, seed {seed}",
         data,
     )
+
+
+# --- paper: practice sheets and exam sets ------------------------------------------------------
+
+
+def _paper_seed(seed: int | None) -> int:
+    import random
+
+    return random.SystemRandom().randrange(2**31) if seed is None else seed
+
+
+@_answers
+def run_sheet(
+    count: int,
+    seed: int | None,
+    family: str | None,
+    item_type: str | None,
+    objective: str | None,
+    difficulty: int | None,
+    paper: str,
+    key_separate: bool,
+    output: str | None,
+    force: bool,
+) -> Answer:
+    """A practice sheet PDF (and its key apart with ``key_separate``)."""
+    from quizgen.paper.files import Filters, SheetSettings, check_targets, key_name, sheet
+    from quizgen.paper.files import write_files as write_all
+
+    seed = _paper_seed(seed)
+    name = output if output is not None else os.path.join("output", f"sheet-{seed}.pdf")
+    if not name.strip():
+        raise ArgumentError("-o: got an empty path; expected a file name such as sheet.pdf")
+    check_targets([name, key_name(name)] if key_separate else [name], force)
+    settings = SheetSettings(
+        count, seed, paper, key_separate, Filters(family, item_type, objective, difficulty)
+    )
+    printed = sheet(settings, name)
+    written = write_all("", printed.files, force)
+    where = " and ".join(written)
+    key = "" if key_separate else " (answer key at the end)"
+    return Answer(ANSWERED, f"wrote {where}: {printed.summary}{key}", printed.data)
+
+
+@_answers
+def run_exam_set(
+    versions: int | None,
+    count: int | None,
+    seed: int | None,
+    title: str | None,
+    minutes: int | None,
+    paper: str | None,
+    output: str | None,
+    force: bool,
+    manifest: str | None = None,
+    filters: Mapping[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Answer:
+    """An exam set: per version a student PDF and a key PDF, and manifest.json; with
+    ``manifest``, the set that manifest describes, rebuilt."""
+    from quizgen.paper import files
+    from quizgen.paper.documents import EXAM_TITLE
+
+    def advance(total: int) -> Callable[[int], None]:
+        return (lambda n: progress(n, total)) if progress is not None else (lambda n: None)
+
+    if manifest is not None:
+        given = {"--versions": versions, "--count": count, "--seed": seed, "--title": title,
+                 "--minutes": minutes, "--paper": paper}  # fmt: skip
+        given.update({f"--{k.replace('_', '-')}": v for k, v in (filters or {}).items()})
+        clash = [option for option, value in given.items() if value is not None]
+        if clash:
+            raise ArgumentError(
+                f"{', '.join(clash)}: the manifest gives the set's options; expected "
+                "--manifest alone (with -o and --force)"
+            )
+        from quizgen.paper.manifest import read_manifest
+
+        settings, _ = read_manifest(manifest)
+        folder = output if output is not None else os.path.dirname(manifest) or "."
+        printed, settings = files.rebuild(manifest, advance(files.total_steps(settings.versions)))
+        if os.path.abspath(os.path.join(folder, "manifest.json")) == os.path.abspath(manifest):
+            del printed.files["manifest.json"]  # the manifest it was rebuilt from stays as it is
+    else:
+        if versions is None or count is None:
+            missing = "--versions" if versions is None else "--count"
+            raise ArgumentError(
+                f"{missing}: missing; expected --versions V --count N (or --manifest FILE to "
+                "rebuild a set)"
+            )
+        seed = _paper_seed(seed)
+        settings = files.ExamSettings(
+            versions=versions,
+            count=count,
+            seed=seed,
+            title=title if title is not None else EXAM_TITLE,
+            minutes=minutes if minutes is not None else 2 * count,
+            paper=paper or "a4",
+            filters=files.Filters(**(filters or {})),
+        )
+        if not settings.title.strip():
+            raise ArgumentError("--title: got an empty title; expected the exam's name")
+        folder = output if output is not None else os.path.join("output", f"exam-{seed}")
+        names = [f"version-{c}{s}.pdf" for c in _codes(versions) for s in ("", "-key")]
+        files.check_targets([os.path.join(folder, n) for n in [*names, "manifest.json"]], force)
+        printed = files.exam_set(settings, advance(files.total_steps(versions)))
+    files.check_targets([os.path.join(folder, n) for n in printed.files], force)
+    written = files.write_files(folder, printed.files, force)
+    data = {**printed.data, "seed": settings.seed, "folder": folder, "files": written}
+    return Answer(ANSWERED, f"wrote {len(written)} files to {folder}: {printed.summary}", data)
+
+
+def _codes(versions: int) -> list[str]:
+    from quizgen.paper.forms import version_codes
+
+    return version_codes(versions)

@@ -27,7 +27,12 @@ def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        # HTML templates are named *.html.j2: select_autoescape(["html"]) alone would not match
+        # them (it looks at the last suffix), and text from banks and topologies would go into
+        # the PDFs unescaped. Markdown and terminal templates (*.md.j2) are not escaped.
+        autoescape=jinja2.select_autoescape(
+            ["html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2"]
+        ),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,0 +1,333 @@
+"""Question documents laid out for paper: the views the PDF templates (templates/pdf/) show.
+
+Every presentation decision is made here, in plain Python: the instruction of each item type,
+the letters of options, steps and hotspot choices, the number of a case study's questions
+(12.1, 12.2...), what a key says, and the rows of the answer grid with the marks a key fills in.
+The templates only loop over these views. Text is left as text: the templates escape it.
+
+A key is read from the printed document (``grading.key``), never from a stored letter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from quizgen.drill.grading import key as response_key
+from quizgen.render import ITEM_TITLES
+from quizgen.render.diagram import question_view, topology_svg
+
+Doc = dict[str, Any]
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+INSTRUCTIONS = {
+    "single-choice": "Select one answer.",
+    "fix-it": "Select one answer.",
+    "yes-no-series": "Mark Yes or No for each statement.",
+    "hotspot": "Complete each statement: mark one choice for each blank.",
+    "ordering": "Number the steps in the order in which they happen (1 = first).",
+    "case-study": "Use the scenario and its exhibits to answer the questions that follow.",
+}
+
+
+def instruction(doc: Doc) -> str:
+    if doc["item_type"] == "multi-choice":
+        n = int(doc.get("select", 2))
+        return f"Select {COUNT_WORDS.get(n, str(n))}. Each correct selection is worth one point."
+    return INSTRUCTIONS[doc["item_type"]]
+
+
+def points(doc: Doc) -> int:
+    from quizgen.drill.grading import points as parts
+
+    return parts(doc)
+
+
+def diagram(doc: Doc, width: int = 680) -> Markup | None:
+    """The question's topology diagram, showing no more than the question's exhibits (none
+    when the exhibits show no VNet)."""
+    if not doc.get("topology"):
+        return None
+    view = question_view(doc)
+    if not view.vnets:
+        return None
+    svg = topology_svg(doc["topology"], view=view, width=width)
+    return Markup(svg) if svg.strip() else None
+
+
+#: How many characters of exhibit text (7 pt) a line of the page holds, and the height in mm of
+#: what fits on one page once the header and footer are out (Letter, the shorter of the two).
+LINE_CHARS = 128
+TEXT_CHARS = 100
+PAGE_MM = 235.0
+#: Longer words than this may break at their hyphens rather than widen their column.
+LONGEST_UNBROKEN = 18
+
+
+def _words(text: str) -> list[str]:
+    return text.split() or [""]
+
+
+def exhibit_view(exhibit: Doc) -> Doc:
+    """An exhibit table: each column gets at least its longest word (up to LONGEST_UNBROKEN
+    characters), and the room left goes to the columns with the longest text."""
+    columns = [str(c) for c in exhibit["columns"]]
+    rows = [["-" if v is None or v == "" else str(v) for v in row] for row in exhibit["rows"]]
+    least, natural = [], []
+    for i, column in enumerate(columns):
+        cells = [row[i] for row in rows]
+        word = max(len(w) for cell in [column, *cells] for w in _words(cell))
+        least.append(min(word, LONGEST_UNBROKEN) + 2)
+        natural.append(max([len(column) // 2, *(len(c) for c in cells)]) + 2)
+    room = LINE_CHARS - sum(least)
+    extra = [n - m for n, m in zip(natural, least, strict=True)]
+    if room <= 0 or sum(extra) <= 0:
+        chars = least
+    elif sum(extra) <= room:
+        chars = natural
+    else:
+        chars = [m + room * e / sum(extra) for m, e in zip(least, extra, strict=True)]
+    total = sum(chars)
+    widths = [f"{100 * c / total:.2f}%" for c in chars]
+    line_chars = [LINE_CHARS * c / total - 2 for c in chars]
+    lines = 2 + sum(  # the caption and the heading row, then each row's tallest cell
+        max(_lines(cell, n) for cell, n in zip(row, line_chars, strict=True)) for row in rows
+    )
+    return {
+        "title": exhibit["title"],
+        "columns": columns,
+        "rows": rows,
+        "widths": widths,
+        "height_mm": 4.0 + lines * 3.2,
+    }
+
+
+def _lines(text: str, chars: float) -> int:
+    return max(1, -(-len(text) // max(int(chars), 1)))
+
+
+#: The tallest a diagram prints (templates/pdf/print.css: figure.diagram svg).
+DIAGRAM_MAX_MM = 90.0
+
+
+def _svg_height_mm(svg: str, width_mm: float = 180.0) -> float:
+    """The printed height of an SVG: its own height (in mm, or px at 96 per inch), at most
+    the page width and DIAGRAM_MAX_MM."""
+    import re
+
+    found = re.search(r'<svg[^>]*?\swidth="([\d.]+)(mm|px)?"[^>]*?\sheight="([\d.]+)(mm|px)?"', svg)
+    if not found or float(found[1]) <= 0:
+        return DIAGRAM_MAX_MM
+    to_mm = 1.0 if found[2] == "mm" else 25.4 / 96
+    width, height = float(found[1]) * to_mm, float(found[3]) * to_mm
+    if width > width_mm:
+        height *= width_mm / width
+    return min(height, DIAGRAM_MAX_MM)
+
+
+def estimated_height(view: Doc) -> float:
+    """Roughly how tall an item prints, in mm: items that cannot fit on one page are allowed
+    to break (the others are kept whole, on one page)."""
+    mm = 8.0 + 4.6 * _lines(view["stem"], TEXT_CHARS) + 5.0
+    mm += sum(e["height_mm"] for e in view["exhibits"])
+    if view["diagram"] is not None:
+        mm += 6.0 + _svg_height_mm(str(view["diagram"]))
+    mm += sum(1.8 + 4.6 * _lines(o["text"], TEXT_CHARS - 12) for o in view["options"])
+    mm += sum(3.0 + 4.6 * _lines(s["text"], TEXT_CHARS - 25) for s in view["statements"])
+    mm += sum(12.0 + 4.6 * _lines(b["prompt"], TEXT_CHARS) for b in view["blanks"])
+    mm += sum(3.0 + 4.6 * _lines(s["text"], TEXT_CHARS - 20) for s in view["steps"])
+    return mm
+
+
+def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
+    """What the paper shows of one item (a case study: its scenario, then its questions)."""
+    kind = doc["item_type"]
+    view: Doc = {
+        "number": number,
+        "kind": kind,
+        "title": ITEM_TITLES[kind],
+        "instruction": instruction(doc),
+        "stem": doc["stem"],
+        "points": points(doc),
+        "exhibits": [exhibit_view(e) for e in doc.get("exhibits", [])],
+        "diagram": diagram(doc) if with_diagram else None,
+        "options": [{"letter": o["key"], "text": o["text"]} for o in doc.get("options", [])],
+        "statements": [
+            {"number": n, "text": s["text"]}
+            for n, s in enumerate(doc.get("statements", []), start=1)
+        ],
+        "blanks": [
+            {
+                "number": n,
+                "prompt": b["prompt"],
+                "choices": [{"letter": LETTERS[i], "text": c} for i, c in enumerate(b["choices"])],
+            }
+            for n, b in enumerate(doc.get("blanks", []), start=1)
+        ],
+        "steps": [
+            {"letter": LETTERS[i], "text": s}
+            for i, s in enumerate((doc.get("ordering") or {}).get("steps", []))
+        ],
+        "questions": [
+            item_view(sub, f"{number}.{n}", with_diagram=False)
+            for n, sub in enumerate(doc.get("questions", []), start=1)
+        ],
+    }
+    view["long"] = estimated_height(view) > PAGE_MM
+    return view
+
+
+# -- keys --------------------------------------------------------------------------------------
+
+
+def key_lines(doc: Doc) -> list[str]:
+    """The key of a (printed) document in words, one line per part."""
+    kind = doc["item_type"]
+    answer = response_key(doc)
+    if kind in ("single-choice", "fix-it"):
+        option = next(o for o in doc["options"] if o["key"] == answer)
+        return [f"{answer}. {option['text']}"]
+    if kind == "multi-choice":
+        by_key = {o["key"]: o["text"] for o in doc["options"]}
+        return [f"{k}. {by_key[k]}" for k in answer]
+    if kind == "yes-no-series":
+        return [f"{n}. {'Yes' if a else 'No'}" for n, a in enumerate(answer, start=1)]
+    if kind == "hotspot":
+        return [
+            f"Blank {n}: {LETTERS[b['choices'].index(a)]}. {a}"
+            for n, (b, a) in enumerate(zip(doc["blanks"], answer, strict=True), start=1)
+        ]
+    if kind == "ordering":
+        steps = doc["ordering"]["steps"]
+        return [f"{pos}. {LETTERS[i]}. {steps[i]}" for pos, i in enumerate(answer, start=1)]
+    raise ValueError("a case study's key is the keys of its questions")
+
+
+def key_summary(doc: Doc) -> str:
+    """The key in a few characters, as a marker reads it: "B", "A, D", "Y N Y", "C A B",
+    "1: C, 2: A" for a hotspot."""
+    kind = doc["item_type"]
+    answer = response_key(doc)
+    if kind in ("single-choice", "fix-it"):
+        return answer
+    if kind == "multi-choice":
+        return ", ".join(answer)
+    if kind == "yes-no-series":
+        return " ".join("Y" if a else "N" for a in answer)
+    if kind == "hotspot":
+        return ", ".join(
+            f"{n}: {LETTERS[b['choices'].index(a)]}"
+            for n, (b, a) in enumerate(zip(doc["blanks"], answer, strict=True), start=1)
+        )
+    if kind == "ordering":
+        return " ".join(LETTERS[i] for i in answer)
+    return "; ".join(f"{n}: {key_summary(sub)}" for n, sub in enumerate(doc["questions"], start=1))
+
+
+def _numbered(line: str, number: str) -> str:
+    """A case study's explanation says "Question 2: ..."; on paper that question is 12.2."""
+    import re
+
+    return re.sub(r"^Question (\d+): ", lambda m: f"{number}.{m[1]}: ", line)
+
+
+def key_view(doc: Doc, number: str) -> Doc:
+    """An item of the answer key: the answer in words, the explanation, the rules."""
+    kind = doc["item_type"]
+    view: Doc = {
+        "number": number,
+        "title": ITEM_TITLES[kind],
+        "id": doc.get("id", ""),
+        "objective": doc["objective"],
+        "difficulty": doc["difficulty"],
+        "points": points(doc),
+        "explanation": [
+            _numbered(line, number)
+            for line in doc["explanation"]
+            if not line.startswith("Learn more")
+        ],
+        "learn": [
+            line.removeprefix("Learn more: ")
+            for line in doc["explanation"]
+            if line.startswith("Learn more")
+        ],
+        "rules": ", ".join(doc["rules"]),
+    }
+    if kind == "case-study":
+        view["summary"] = ""
+        view["lines"] = []
+        view["questions"] = [
+            {
+                "number": f"{number}.{n}",
+                "title": ITEM_TITLES[sub["item_type"]],
+                "summary": key_summary(sub),
+                "lines": key_lines(sub),
+            }
+            for n, sub in enumerate(doc["questions"], start=1)
+        ]
+    else:
+        view["summary"] = key_summary(doc)
+        view["lines"] = key_lines(doc)
+        view["questions"] = []
+    return view
+
+
+# -- the answer grid -----------------------------------------------------------------------------
+
+
+def _marks(labels: list[str], filled: set[str], shape: str) -> Doc:
+    return {"shape": shape, "marks": [{"text": t, "filled": t in filled} for t in labels]}
+
+
+def grid_rows(doc: Doc, number: str, filled: bool) -> list[Doc]:
+    """The answer grid's rows for one item (a case study: one row per question). With
+    ``filled`` the key's marks are filled in: the marking template."""
+    kind = doc["item_type"]
+    if kind == "case-study":
+        return [
+            row
+            for n, sub in enumerate(doc["questions"], start=1)
+            for row in grid_rows(sub, f"{number}.{n}", filled)
+        ]
+    answer = response_key(doc) if filled else None
+    groups: list[Doc] = []
+    boxes: list[Doc] = []
+    note = ""
+    if kind in ("single-choice", "fix-it"):
+        letters = [o["key"] for o in doc["options"]]
+        groups.append({"label": "", **_marks(letters, {answer} if filled else set(), "circle")})
+    elif kind == "multi-choice":
+        letters = [o["key"] for o in doc["options"]]
+        groups.append({"label": "", **_marks(letters, set(answer or ()), "square")})
+        note = f"select {COUNT_WORDS.get(int(doc.get('select', 2)), doc.get('select'))}"
+    elif kind == "yes-no-series":
+        for n, _ in enumerate(doc["statements"], start=1):
+            picked = set()
+            if filled:
+                picked = {"Y" if answer[n - 1] else "N"}
+            groups.append({"label": f"{n}", **_marks(["Y", "N"], picked, "circle")})
+    elif kind == "hotspot":
+        for n, blank in enumerate(doc["blanks"], start=1):
+            letters = [LETTERS[i] for i in range(len(blank["choices"]))]
+            picked = set()
+            if filled:
+                picked = {LETTERS[blank["choices"].index(answer[n - 1])]}
+            groups.append({"label": f"{n}", **_marks(letters, picked, "circle")})
+    else:  # ordering: a box per step letter for its position (1 = first), as on the item
+        count = len(doc["ordering"]["steps"])
+        position = {i: p for p, i in enumerate(answer or (), start=1)}
+        boxes = [
+            {"label": LETTERS[i], "value": str(position[i]) if filled else ""} for i in range(count)
+        ]
+        note = "1 = first"
+    return [
+        {
+            "number": number,
+            "groups": groups,
+            "boxes": boxes,
+            "note": note,
+            "points": points(doc),
+        }
+    ]

@@ -1,0 +1,157 @@
+"""HTML pages from the PDF templates, printed to PDF with WeasyPrint.
+
+Safety: the HTML is built from escaped text (the environment autoescapes ``*.html.j2``) and
+WeasyPrint fetches through :func:`asset_fetcher`, which serves only files under the shipped
+``templates/`` folder and refuses everything else: other local files, http(s), data: URLs. So a
+crafted question bank or topology, whose names end up in the page, can neither pull a local
+file nor reach the network. The style sheet is handed to WeasyPrint parsed, so a normal page
+fetches nothing at all.
+
+Reproducible: a document's dates are fixed (:data:`PRINTED`, or ``SOURCE_DATE_EPOCH`` when
+set), so the same seed gives the same bytes.
+
+WeasyPrint is imported inside the functions that print: ``quizgen --help`` never loads it.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from quizgen import __version__
+from quizgen.render import environment
+from quizgen.resources import templates_dir
+
+Doc = dict[str, Any]
+
+#: The creation and modification date written into every PDF (a fixed date: the same input
+#: gives the same file). ``SOURCE_DATE_EPOCH`` replaces it, as reproducible builds expect.
+PRINTED = "2024-01-01T00:00:00Z"
+PAPERS = {"a4": "A4", "letter": "letter"}
+STYLESHEET = "pdf/print.css"
+
+
+class AssetRefused(ValueError):
+    """WeasyPrint asked for something that is not one of quizgen's own assets."""
+
+
+def printed_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return PRINTED
+
+
+def page_html(template: str, page: Doc, **context: Any) -> str:
+    """The HTML of one document: ``page`` holds its title, header text and the like."""
+    page = {"quizgen": __version__, "printed": printed_date(), "code": "", "is_key": False,
+            **page}  # fmt: skip
+    return environment().get_template(template).render(page=page, **context)
+
+
+def asset_path(url: str) -> Path | None:
+    """The shipped template asset a ``file:`` URL names, or None when it names anything else."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    root = templates_dir().resolve()
+    try:
+        path = Path(unquote(parts.path)).resolve()
+    except (OSError, ValueError):
+        return None
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+@cache
+def _weasyprint() -> Any:
+    """WeasyPrint, imported on first use. Without the system's HarfBuzz-Subset it warns at
+    import that a future version will need it (it subsets fonts with fontTools meanwhile):
+    nothing for a quizgen user to act on, so the warning is not shown."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+        import weasyprint
+        import weasyprint.urls
+
+    return weasyprint
+
+
+@cache
+def _fetcher_class() -> type:
+    urls = _weasyprint().urls
+    URLFetcher, URLFetcherResponse = urls.URLFetcher, urls.URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        """Serves quizgen's own assets under templates/, refuses every other URL; ``asked``
+        lists every URL WeasyPrint asked for, ``refused`` those it did not get."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file",), allow_redirects=False)
+            self.asked: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            self.asked.append(url)
+            path = asset_path(url)
+            if path is None:
+                self.refused.append(url)
+                raise AssetRefused(f"quizgen prints only its own assets; refused {url[:80]!r}")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+    return AssetFetcher
+
+
+def asset_fetcher() -> Any:
+    """A new WeasyPrint URL fetcher that serves only quizgen's own assets."""
+    return _fetcher_class()()
+
+
+@cache
+def _stylesheets(paper: str) -> tuple[Any, ...]:
+    """The print style sheet and the page size, parsed once per process and shared."""
+    CSS = _weasyprint().CSS
+
+    path = templates_dir() / STYLESHEET
+    fetcher = asset_fetcher()
+    return (
+        CSS(filename=str(path), url_fetcher=fetcher),
+        CSS(string=f"@page {{ size: {PAPERS[paper]}; }}", url_fetcher=fetcher),
+    )
+
+
+def write_pdf(html: str, paper: str = "a4", fetcher: Any = None) -> bytes:
+    """The PDF of ``html``. Only quizgen's assets are ever fetched (see the module doc)."""
+    HTML = _weasyprint().HTML
+
+    fetcher = fetcher if fetcher is not None else asset_fetcher()
+    document = HTML(
+        string=html,
+        base_url=(templates_dir() / "pdf").as_uri() + "/",
+        url_fetcher=fetcher,
+    )
+    with _fixed_font_dates():
+        return document.write_pdf(stylesheets=list(_stylesheets(paper)))
+
+
+@contextmanager
+def _fixed_font_dates() -> Iterator[None]:
+    """The embedded font subsets carry a modification date that fontTools takes from
+    ``SOURCE_DATE_EPOCH`` when set, else from the clock: fix it to :func:`printed_date`."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if before is None:
+        stamp = datetime.strptime(printed_date(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
