@@ -375,6 +375,8 @@ def export(
     answer = commands.run_export(
         fmt, count, seed, family, item_type, objective, difficulty, output, force
     )
+    if answer.exit_code == commands.BAD_INPUT:  # named as drill, review, stats and exam do
+        answer = answer._replace(text=f"quizgen export: {answer.text}")
     if answer.exit_code == commands.ANSWERED and output == commands.STDOUT:
         # Standard output gets exactly what the file would hold; the drawn seed and the notes
         # of what a format split or left out go to stderr.

@@ -522,13 +522,14 @@ def fault_catalogue_text() -> str:
 STDOUT = "-"
 
 
-def _check_output(output: str, force: bool) -> None:
+def _check_output(output: str, force: bool, example: str = "output/lab.yaml") -> None:
     """Refuse an output path that would lose something: never replace what is not a regular file
-    (a folder, a symlink, a device), and a regular file only with ``force``."""
+    (a folder, a symlink, a device), and a regular file only with ``force``. ``example`` is the
+    file name the message for an empty path suggests."""
     import os
 
     if not output.strip():
-        raise ArgumentError("-o: got an empty path; expected a file name such as output/lab.yaml")
+        raise ArgumentError(f"-o: got an empty path; expected a file name such as {example}")
     if os.path.islink(output) or (os.path.exists(output) and not os.path.isfile(output)):
         raise ArgumentError(
             f"-o: {output} is not a regular file (a folder, link or device); "
@@ -654,7 +655,7 @@ def run_export(
     if output is None:
         output = f"output/quizgen-{seed}.{FORMATS[fmt]}"
     if not to_stdout:
-        _check_output(output, force)
+        _check_output(output, force, example=f"quizgen.{FORMATS[fmt]}")
     questions = generate(count, seed, family, item_type, objective, difficulty)
     notes: tuple[str, ...] = ()
     if fmt == "json":

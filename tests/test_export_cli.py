@@ -109,3 +109,33 @@ def test_dash_is_refused_for_zip_packages(fmt, tmp_path, monkeypatch):
     assert "cannot go to standard output" in err
     assert f"quizgen.{FORMATS[fmt]}" in err  # a file name to use instead
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, starts",
+    [
+        (("--family", "nope"), "no family matches"),
+        (("-o", ""), "-o: got an empty path; expected a file name such as quizgen.moodle.xml"),
+        (("-o", " "), "-o: got an empty path; expected a file name such as quizgen.moodle.xml"),
+        (("-o", "."), "-o: . is not a regular file"),
+        (("--format", "qti", "-o", "-"), "-o -: qti writes a zip package, which cannot go to "
+                                          "standard output"),
+    ],
+)
+def test_errors_name_the_command(args, starts, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = args if "--format" in args else ("--format", "moodle", *args)
+    code, out, err = invoke("export", "--seed", "3", *args)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith(f"quizgen export: {starts}"), err
+    assert "lab.yaml" not in err  # a scenario file name is no example for an export
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_error_names_the_command(tmp_path):
+    target = tmp_path / "quiz.txt"
+    target.write_text("mine", encoding="utf-8")
+    code, _, err = invoke("export", "--format", "gift", "--seed", "1", "-o", str(target))
+    assert code == 2
+    assert err.startswith(f"quizgen export: -o: {target} already exists; pass --force")
+    assert target.read_text(encoding="utf-8") == "mine"
