@@ -139,3 +139,20 @@ def test_notes_say_what_was_split():
     notes = gift.export_file(questions()).notes
     assert any("true/false question per statement" in n for n in notes)
     assert any("per blank" in n for n in notes)
+
+
+def test_option_feedback_is_html_like_the_question(monkeypatch):
+    """The question is [html], so Moodle reads each option's feedback as HTML too: a
+    misconception text holding <, > or & must arrive as text, not markup."""
+    from quizgen.export import common
+
+    monkeypatch.setattr(common, "belief", lambda tid: (f"wrong{HOSTILE}", f"rule{HOSTILE}"))
+    docs = [d for d in questions() if d["item_type"] in ("single-choice", "multi-choice")]
+    _, found = parse(gift.export_file(docs).text)
+    notes = [note for q in found for _, _, note in q.answers if "Misconception" in note]
+    assert notes
+    for note in notes:
+        assert "b" not in html_tags(note)
+        shown = html_text(note)
+        assert f"wrong{HOSTILE}".rstrip(".") in shown and f"rule{HOSTILE}" in shown
+        assert "<b>" not in note and "&amp;amp;" in note  # escaped once, as HTML

@@ -73,7 +73,9 @@ def _question(name: str, text_html: str, answers: list[str], feedback_html: str)
     return "\n".join(lines)
 
 
-def _answer_text(text: str) -> str:
+def _html(text: str) -> str:
+    """Plain ``text`` (an option, a choice, a feedback) as GIFT: HTML-escaped, since Moodle reads
+    answers and their feedback in the question's format (``[html]``), then GIFT-escaped."""
     return escape(html.escape(str(text), quote=False))
 
 
@@ -88,15 +90,15 @@ def _choice(item: Item) -> list[str]:
         fractions = multi_fractions(doc)
         text += html_text(HTML.paragraphs(f"Select {len(grading.key(doc))}."))
         answers = [
-            f"~%{percent(fractions[o['key']])}%{_answer_text(o['text'])}"
-            f"#{escape(option_feedback(o))}"
+            f"~%{percent(fractions[o['key']])}%{_html(o['text'])}"
+            f"#{_html(option_feedback(o))}"
             for o in doc["options"]
         ]
     else:
         right = grading.key(doc)
         answers = [
-            f"{'=' if o['key'] == right else '~'}{_answer_text(o['text'])}"
-            f"#{escape(option_feedback(o))}"
+            f"{'=' if o['key'] == right else '~'}{_html(o['text'])}"
+            f"#{_html(option_feedback(o))}"
             for o in doc["options"]
         ]
     return [_question(item.title, text, answers, _feedback(item))]
@@ -113,7 +115,7 @@ def _statements(item: Item) -> list[str]:
         )
         right = f"Correct: {yes_no(value)}."
         wrong = f"Not correct: the answer is {yes_no(value)}."
-        answer = f"{'TRUE' if value else 'FALSE'}#{escape(wrong)}#{escape(right)}"
+        answer = f"{'TRUE' if value else 'FALSE'}#{_html(wrong)}#{_html(right)}"
         questions.append(
             _question(f"{item.title} statement {n}", text, [answer], _feedback(item))
         )
@@ -126,7 +128,7 @@ def _blanks(item: Item) -> list[str]:
     for n, blank in enumerate(doc["blanks"], start=1):
         text = html_text([*HTML.question(item), *HTML.paragraphs(f"{blank['prompt']}:")])
         answers = [
-            f"{'=' if choice == blank['answer'] else '~'}{_answer_text(choice)}"
+            f"{'=' if choice == blank['answer'] else '~'}{_html(choice)}"
             for choice in blank["choices"]
         ]
         questions.append(_question(f"{item.title} blank {n}", text, answers, _feedback(item)))
