@@ -12,7 +12,8 @@ yes-no-series    one true/false question per statement (``{TRUE#...#...}``): GIF
 hotspot          one multiple-choice question per blank (GIFT has one answer set per question)
 ordering         ``{>N ALL VERTICAL ALL_OR_NOTHING SHOW`` and the steps in order, one per line
                  (the syntax of Moodle's ordering question type); an ordering whose text holds a
-                 brace cannot be written in it and is left out, with a note
+                 brace cannot be written in it and is left out, with a note. No general
+                 feedback, also with a note: see below
 case-study       each question on its own, carrying the case's scenario and exhibits
 ===============  ==================================================================================
 
@@ -20,6 +21,13 @@ Text is ``[html]``; every GIFT special character in it (``\\ ~ = # { } :``) is e
 backslash and line breaks become ``\\n``, as Moodle's own GIFT export does (``qformat_gift::
 repchar``). The general feedback (``####``) holds the key, explanation and rule IDs. GIFT is
 plain text and cannot carry files, so it has no diagrams (the exhibits are HTML tables).
+
+An ordering question has no general feedback. Moodle's GIFT reader (``qformat_gift::
+readquestion``) does split ``####`` off every answer block, and the ordering type in core since
+Moodle 4.4 reads only what is left; but the ordering plugin before it matches the raw lines up
+to the closing brace, so the feedback line would become one more step to order: the answer
+shown as a step, and a key no learner can match. ``--format moodle`` carries the explanation of
+an ordering question on every version.
 """
 
 from __future__ import annotations
@@ -154,6 +162,7 @@ def export_file(questions: Iterable[Doc]) -> GiftFile:
     count = 0
     current = None
     split = {"yes-no-series": 0, "hotspot": 0}
+    ordering = 0
     for item in sorted(items(questions), key=category_path):
         path = category_path(item)
         if path != current:
@@ -173,6 +182,7 @@ def export_file(questions: Iterable[Doc]) -> GiftFile:
             if not written:
                 notes.append(f"left out {item.id}: its text holds a brace, which GIFT's "
                              "ordering syntax cannot carry (use --format moodle)")
+            ordering += len(written)
         blocks += [f"// quizgen {item.id}\n{question}" for question in written]
         count += len(written)
     if split["yes-no-series"]:
@@ -181,6 +191,10 @@ def export_file(questions: Iterable[Doc]) -> GiftFile:
     if split["hotspot"]:
         notes.append(f"{split['hotspot']} hotspot(s) written as one multiple-choice question "
                      "per blank")
+    if ordering:
+        notes.append(f"{ordering} ordering question(s) written without the explanation: an "
+                     "ordering plugin before Moodle 4.4 would take it for one more step (use "
+                     "--format moodle to keep it)")
     return GiftFile("\n\n".join(blocks) + "\n", count, tuple(notes))
 
 
