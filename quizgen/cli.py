@@ -41,12 +41,15 @@ def _finish_drawn(answer: commands.Answer, drawn: bool, what: str, output: str |
     """Finish a command that draws from a seed: a drawn seed is printed on stderr (so stdout
     stays the document), and when the document went to a file, only that report is printed."""
     if answer.exit_code == commands.ANSWERED and drawn:
-        seed = answer.data["seed"]
-        click.echo(f"seed: {seed} (pass --seed {seed} to get {what} again)", err=True)
+        _print_seed(answer.data["seed"], what)
     if answer.exit_code == commands.ANSWERED and output is not None:
         click.echo(answer.text, err=True)
         return
     _finish(answer, as_json=False)
+
+
+def _print_seed(seed: int, what: str) -> None:
+    click.echo(f"seed: {seed} (pass --seed {seed} to get {what} again)", err=True)
 
 
 def _file_and_json(func: F) -> F:
@@ -521,7 +524,8 @@ def exam_set(
     "-o",
     "--output",
     metavar="PATH",
-    help="Write here (default: output/quizgen-SEED.EXT, EXT from the format).",
+    help="Write here (default: output/quizgen-SEED.EXT, EXT from the format); - writes a "
+    "text format (moodle, gift, json, markdown) to standard output.",
 )
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 def export(
@@ -539,7 +543,18 @@ def export(
     answer = commands.run_export(
         fmt, count, seed, family, item_type, objective, difficulty, output, force
     )
-    # Always a file: the report (and the notes of what a format split or left out) go to stderr.
+    if answer.exit_code == commands.BAD_INPUT:  # named as drill, review, stats and exam do
+        answer = answer._replace(text=f"quizgen export: {answer.text}")
+    if answer.exit_code == commands.ANSWERED and output == commands.STDOUT:
+        # Standard output gets exactly what the file would hold; the drawn seed and the notes
+        # of what a format split or left out go to stderr.
+        if seed is None:
+            _print_seed(answer.data["seed"], "these questions")
+        for note in answer.data["notes"]:
+            click.echo(f"note: {note}", err=True)
+        click.echo(answer.text, nl=False)
+        return
+    # To a file, only the report (with the notes) is printed, on stderr.
     _finish_drawn(answer, seed is None, "these questions", output or "output/")
 
 

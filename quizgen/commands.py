@@ -519,13 +519,18 @@ def fault_catalogue_text() -> str:
     return _text(lines)
 
 
-def _check_output(output: str, force: bool) -> None:
+#: The ``-o`` value that means standard output (``quizgen export``).
+STDOUT = "-"
+
+
+def _check_output(output: str, force: bool, example: str = "output/lab.yaml") -> None:
     """Refuse an output path that would lose something: never replace what is not a regular file
-    (a folder, a symlink, a device), and a regular file only with ``force``."""
+    (a folder, a symlink, a device), and a regular file only with ``force``. ``example`` is the
+    file name the message for an empty path suggests."""
     import os
 
     if not output.strip():
-        raise ArgumentError("-o: got an empty path; expected a file name such as output/lab.yaml")
+        raise ArgumentError(f"-o: got an empty path; expected a file name such as {example}")
     if os.path.islink(output) or (os.path.exists(output) and not os.path.isfile(output)):
         raise ArgumentError(
             f"-o: {output} is not a regular file (a folder, link or device); "
@@ -630,17 +635,28 @@ def run_export(
     force: bool,
 ) -> Answer:
     """Verified questions exported to a file for an LMS or Anki (quizgen/export/); ``data``
-    holds the seed, the counts and notes on what a format had to split or leave out."""
+    holds the seed, the counts and notes on what a format had to split or leave out. With
+    ``output`` "-" the answer's text is the file's content, for standard output (text formats
+    only: a zip package, qti or anki, is refused there)."""
     import random
 
-    from quizgen.export import FORMATS
+    from quizgen.export import BINARY, FORMATS
     from quizgen.questions.generate import generate
 
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
+    to_stdout = output == STDOUT
+    if to_stdout and fmt in BINARY:
+        raise ArgumentError(
+            f"-o -: {fmt} writes a zip package, which cannot go to standard output; expected a "
+            f"file name such as quizgen.{FORMATS[fmt]}, or no -o for "
+            f"output/quizgen-SEED.{FORMATS[fmt]} (standard output takes the text formats: "
+            f"{', '.join(f for f in FORMATS if f not in BINARY)})"
+        )
     if output is None:
         output = f"output/quizgen-{seed}.{FORMATS[fmt]}"
-    _check_output(output, force)
+    if not to_stdout:
+        _check_output(output, force, example=f"quizgen.{FORMATS[fmt]}")
     questions = generate(count, seed, family, item_type, objective, difficulty)
     notes: tuple[str, ...] = ()
     if fmt == "json":
@@ -658,9 +674,12 @@ def run_export(
         import importlib
 
         content = importlib.import_module(f"quizgen.export.{fmt}").export(questions)
-    _write(output, content, force)
     data = {"seed": seed, "format": fmt, "count": len(questions), "output": output,
             "notes": list(notes)}
+    if to_stdout:
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
+        return Answer(ANSWERED, text, data)  # exactly what the file would hold
+    _write(output, content, force)
     lines = [f"wrote {output}: {len(questions)} question(s) as {fmt}, seed {seed}"]
     lines += [f"note: {note}" for note in notes]
     return Answer(ANSWERED, _text(lines), data)

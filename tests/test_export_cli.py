@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from support import invoke
 
-from quizgen.export import FORMATS
+from quizgen.export import BINARY, FORMATS
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -76,3 +76,66 @@ def test_bad_filters_and_formats_exit_2(tmp_path):
     assert not (tmp_path / "x.xml").exists()
     code, _, err = invoke("export", "--format", "docx")
     assert code == 2 and "docx" in err
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f not in BINARY])
+def test_dash_writes_a_text_format_to_standard_output(fmt, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("export", "--format", fmt, "-n", "3", "--seed", "11", "-o", "-")
+    assert code == 0, err
+    assert not (tmp_path / "-").exists() and not (tmp_path / "output").exists()
+    assert "wrote" not in err and "seed:" not in err
+    # The same bytes as the file the same export writes.
+    code, _, err = invoke("export", "--format", fmt, "-n", "3", "--seed", "11")
+    assert code == 0, err
+    assert out == (tmp_path / "output" / f"quizgen-11.{FORMATS[fmt]}").read_text(encoding="utf-8")
+
+
+def test_dash_keeps_notes_and_the_drawn_seed_on_stderr(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("export", "--format", "gift", "--type", "hotspot", "-n", "2",
+                            "-o", "-")
+    assert code == 0, err
+    assert out.startswith("$CATEGORY:")
+    assert "seed: " in err and "note: 2 hotspot(s) written as one multiple-choice" in err
+    assert "seed" not in out.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize("fmt", sorted(BINARY))
+def test_dash_is_refused_for_zip_packages(fmt, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("export", "--format", fmt, "-n", "2", "--seed", "4", "-o", "-")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "cannot go to standard output" in err
+    assert f"quizgen.{FORMATS[fmt]}" in err  # a file name to use instead
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, starts",
+    [
+        (("--family", "nope"), "no family matches"),
+        (("-o", ""), "-o: got an empty path; expected a file name such as quizgen.moodle.xml"),
+        (("-o", " "), "-o: got an empty path; expected a file name such as quizgen.moodle.xml"),
+        (("-o", "."), "-o: . is not a regular file"),
+        (("--format", "qti", "-o", "-"), "-o -: qti writes a zip package, which cannot go to "
+                                          "standard output"),
+    ],
+)
+def test_errors_name_the_command(args, starts, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = args if "--format" in args else ("--format", "moodle", *args)
+    code, out, err = invoke("export", "--seed", "3", *args)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith(f"quizgen export: {starts}"), err
+    assert "lab.yaml" not in err  # a scenario file name is no example for an export
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_error_names_the_command(tmp_path):
+    target = tmp_path / "quiz.txt"
+    target.write_text("mine", encoding="utf-8")
+    code, _, err = invoke("export", "--format", "gift", "--seed", "1", "-o", str(target))
+    assert code == 2
+    assert err.startswith(f"quizgen export: -o: {target} already exists; pass --force")
+    assert target.read_text(encoding="utf-8") == "mine"

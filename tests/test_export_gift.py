@@ -139,3 +139,39 @@ def test_notes_say_what_was_split():
     notes = gift.export_file(questions()).notes
     assert any("true/false question per statement" in n for n in notes)
     assert any("per blank" in n for n in notes)
+
+
+def test_option_feedback_is_html_like_the_question(monkeypatch):
+    """The question is [html], so Moodle reads each option's feedback as HTML too: a
+    misconception text holding <, > or & must arrive as text, not markup."""
+    from quizgen.export import common
+
+    monkeypatch.setattr(common, "belief", lambda tid: (f"wrong{HOSTILE}", f"rule{HOSTILE}"))
+    docs = [d for d in questions() if d["item_type"] in ("single-choice", "multi-choice")]
+    _, found = parse(gift.export_file(docs).text)
+    notes = [note for q in found for _, _, note in q.answers if "Misconception" in note]
+    assert notes
+    for note in notes:
+        assert "b" not in html_tags(note)
+        shown = html_text(note)
+        assert f"wrong{HOSTILE}".rstrip(".") in shown and f"rule{HOSTILE}" in shown
+        assert "<b>" not in note and "&amp;amp;" in note  # escaped once, as HTML
+
+
+def test_ordering_has_no_general_feedback_and_a_note_says_so():
+    """GIFT ordering questions carry no ####: the ordering plugin before Moodle 4.4 reads the
+    raw lines up to the brace and would make the feedback one more step (see gift's docstring)."""
+    docs = [d for d in questions() if d["item_type"] == "ordering"]
+    exported = gift.export_file(docs)
+    blocks = [b for b in exported.text.split("\n\n") if not b.startswith("$CATEGORY")]
+    assert len(blocks) == len(docs) == exported.count
+    for block, doc in zip(blocks, docs, strict=True):
+        assert "####" not in block
+        body = hide(block.split("\n", 1)[1])  # past the // quizgen comment
+        steps = body[body.index("{") + 1 : body.rindex("}")].strip().split("\n")[1:]
+        assert [html_text(s) for s in steps] == doc["ordering"]["answer"]
+    assert f"{len(docs)} ordering question(s) written without the explanation" in "\n".join(
+        exported.notes
+    )
+    assert not any("ordering" in n for n in gift.export_file(
+        [d for d in questions() if d["item_type"] == "single-choice"]).notes)

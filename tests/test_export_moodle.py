@@ -7,6 +7,7 @@ import base64
 import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from export_cases import HOSTILE, hostile_questions, html_tags, html_text, questions
@@ -198,3 +199,42 @@ def test_real_diagrams_are_the_questions_own_drawings():
     assert sorted(embedded) == sorted(expected)
     for data in embedded:
         assert ET.fromstring(data).tag.endswith("svg")
+
+
+def test_multi_choice_scoring_is_what_the_readme_says():
+    """README: for "select 2" of 5, one right and one wrong pick score 50% in the drill, the exam
+    and QTI (a point per correct pick) but 50% - 33.3% = 16.7% in Moodle and GIFT (positive and
+    negative fractions, the total kept between 0 and 1); ticking every box gives 0 in Moodle."""
+    from quizgen.export import gift, qti
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "50% - 33.3% = 16.7% in Moodle" in readme
+    doc = next(d for d in questions() if d["item_type"] == "multi-choice")
+    assert (doc["select"], len(doc["options"])) == (2, 5)
+    right = grading.key(doc)[0]
+    wrong = next(o["key"] for o in doc["options"] if o["key"] not in grading.key(doc))
+    assert grading.grade(doc, sorted([right, wrong])).score == 0.5  # drill and exam
+
+    package = qti.assessment_item(items([doc])[0])
+    mapping = package.find(f".//{{{qti.QTI}}}mapping")
+    paid = {e.get("mapKey"): float(e.get("mappedValue")) for e in mapping}
+    qti_score = (paid[f"choice-{right}"] + paid[f"choice-{wrong}"]) / float(
+        mapping.get("upperBound")
+    )
+    assert qti_score == 0.5
+
+    def moodle_grade(fractions, ticked):  # qtype_multichoice_multi_question::grade_response
+        return min(max(0.0, sum(fractions[k] for k in ticked)), 1.0)
+
+    (_, question, _), = exported([doc])
+    fractions = {
+        o["key"]: fraction(a)
+        for o, a in zip(doc["options"], question.findall("answer"), strict=True)
+    }
+    assert fractions == pytest.approx(moodle.multi_fractions(doc))
+    assert round(moodle_grade(fractions, [right, wrong]), 3) == 0.167
+    # Every box: 1 - 3 x 0.3333333 (Moodle keeps 7 digits), i.e. 0 to Moodle's precision.
+    assert moodle_grade(fractions, list(fractions)) == pytest.approx(0.0, abs=1e-6)
+    assert moodle_grade(fractions, grading.key(doc)) == 1.0
+    text = gift.export_file([doc]).text  # GIFT carries the same weights
+    assert "%50%" in text and "%-33.33333%" in text

@@ -136,3 +136,111 @@ def test_diagrams_are_files_in_the_package(monkeypatch):
         assert image is not None and image.get("alt")
         assert package.read(image.get("src")) == b"<svg/>"
 
+
+
+# -- attributes against the QTI 2.1 schema ----------------------------------------------------
+
+XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+#: What every QTI body element (HTML inside itemBody and modalFeedback, interactions, choices)
+#: accepts: id, class, xml:lang, label (imsqti_v2p1.xsd, e.g. id/class/xmllang/label.TR.Attr).
+BODY = {"id", "class", f"{XML_NS}lang", "label"}
+TABLE_CELL = BODY | {"headers", "scope", "abbr", "axis", "rowspan", "colspan", "align", "valign"}
+#: Element -> the attributes imsqti_v2p1.xsd (QTI 2.1 final, 2012) gives it, for every element
+#: the export writes. An element missing here, or an attribute outside its set, fails the test:
+#: a new element has to be looked up in the schema before it is allowed.
+ALLOWED = {
+    "assessmentItem": {"identifier", "title", "label", f"{XML_NS}lang", "toolName",
+                       "toolVersion", "adaptive", "timeDependent"},
+    "responseDeclaration": {"identifier", "cardinality", "baseType"},
+    "outcomeDeclaration": {"identifier", "cardinality", "baseType", "view", "interpretation",
+                           "longInterpretation", "normalMaximum", "normalMinimum",
+                           "masteryValue"},
+    "correctResponse": {"interpretation"},
+    "defaultValue": {"interpretation"},
+    "value": {"fieldIdentifier", "baseType"},
+    "mapping": {"lowerBound", "upperBound", "defaultValue"},
+    "mapEntry": {"mapKey", "mappedValue", "caseSensitive"},
+    "itemBody": BODY,
+    "responseProcessing": {"template", "templateLocation"},
+    "responseCondition": set(),
+    "responseIf": set(),
+    "setOutcomeValue": {"identifier"},
+    "match": set(),
+    "sum": set(),
+    "variable": {"identifier", "weightIdentifier"},
+    "correct": {"identifier"},
+    "baseValue": {"baseType"},
+    "mapResponse": {"identifier"},
+    "modalFeedback": {"outcomeIdentifier", "showHide", "identifier", "title"},
+    "choiceInteraction": BODY | {"responseIdentifier", "shuffle", "maxChoices", "minChoices",
+                                 "orientation"},
+    "orderInteraction": BODY | {"responseIdentifier", "shuffle", "maxChoices", "minChoices",
+                                "orientation"},
+    "inlineChoiceInteraction": BODY | {"responseIdentifier", "shuffle", "required"},
+    "prompt": BODY,
+    "simpleChoice": BODY | {"identifier", "fixed", "templateIdentifier", "showHide"},
+    "inlineChoice": BODY | {"identifier", "fixed", "templateIdentifier", "showHide"},
+    "p": BODY,
+    "ul": BODY,
+    "ol": BODY,
+    "li": BODY,
+    "img": BODY | {"src", "alt", "longdesc", "height", "width"},
+    "table": BODY | {"summary"},
+    "caption": BODY,
+    "thead": BODY,
+    "tbody": BODY,
+    "tr": BODY,
+    "th": TABLE_CELL,
+    "td": TABLE_CELL,
+}
+#: Attributes the schema requires (use="required").
+REQUIRED = {
+    "assessmentItem": {"identifier", "title", "timeDependent"},
+    "responseDeclaration": {"identifier", "cardinality"},
+    "outcomeDeclaration": {"identifier", "cardinality"},
+    "mapEntry": {"mapKey", "mappedValue"},
+    "setOutcomeValue": {"identifier"},
+    "variable": {"identifier"},
+    "correct": {"identifier"},
+    "baseValue": {"baseType"},
+    "mapResponse": {"identifier"},
+    "modalFeedback": {"outcomeIdentifier", "showHide", "identifier"},
+    "choiceInteraction": {"responseIdentifier"},
+    "orderInteraction": {"responseIdentifier"},
+    "inlineChoiceInteraction": {"responseIdentifier"},
+    "simpleChoice": {"identifier"},
+    "inlineChoice": {"identifier"},
+    "img": {"src", "alt"},
+}
+#: Attributes whose value the schema restricts to a list.
+VALUES = {
+    "cardinality": {"single", "multiple", "ordered", "record"},
+    "baseType": {"boolean", "directedPair", "duration", "file", "float", "identifier",
+                 "integer", "pair", "point", "string", "uri"},
+    "showHide": {"show", "hide"},
+    "scope": {"row", "col", "rowgroup", "colgroup"},
+    "shuffle": {"true", "false"},
+    "adaptive": {"true", "false"},
+    "timeDependent": {"true", "false"},
+}
+
+
+@pytest.mark.parametrize("make", [questions, hostile_questions], ids=["plain", "hostile"])
+def test_every_element_has_only_the_attributes_qti_2_1_allows(make):
+    written = set()
+    for _, root, _ in unpack(make()):
+        for element in root.iter():
+            assert element.tag.startswith(f"{{{qti.QTI}}}"), element.tag
+            name = local(element)
+            assert name in ALLOWED, f"{name}: not looked up in the QTI 2.1 schema"
+            # xsi:schemaLocation may stand on any element of an instance document.
+            names = {a for a in element.attrib if not a.startswith(f"{{{qti.XSI}}}")}
+            assert names <= ALLOWED[name], f"{name}: {sorted(names - ALLOWED[name])}"
+            assert REQUIRED.get(name, set()) <= names, f"{name}: lacks {REQUIRED[name]}"
+            for attribute, value in element.attrib.items():
+                if attribute in VALUES:
+                    assert value in VALUES[attribute], f"{name} {attribute}={value!r}"
+            written.add(name)
+    # The exhibits (and, for the plain set, the diagrams) are really there to be checked.
+    assert {"table", "caption", "th", "td"} <= written
+    assert make is hostile_questions or "img" in written

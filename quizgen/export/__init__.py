@@ -15,3 +15,6 @@ FORMATS = {
     "json": "json",
     "markdown": "md",
 }
+
+#: Formats whose file is a zip package: they cannot be written to standard output (``-o -``).
+BINARY = frozenset({"qti", "anki"})

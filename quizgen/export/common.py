@@ -163,6 +163,10 @@ class Html:
 
     def __init__(self, namespace: str = "") -> None:
         self.namespace = namespace
+        # Plain HTML (Moodle, GIFT, Anki) draws the table's grid with border="1". QTI 2.1 gives
+        # a table only id, class, xml:lang, label, xml:base and summary (imsqti_v2p1.xsd,
+        # Table.Type), so there the grid is left to the player's style sheet, through the class.
+        self.table_attrs = {"class": "exhibit"} if namespace else {"border": "1"}
 
     def tag(self, name: str) -> str:
         return f"{{{self.namespace}}}{name}" if self.namespace else name
@@ -181,7 +185,7 @@ class Html:
 
     def table(self, exhibit: Doc) -> ET.Element:
         """An exhibit (title, columns, rows) as a table with a caption and header cells."""
-        table = self.el("table", border="1")
+        table = self.el("table", **self.table_attrs)
         self.sub(table, "caption", str(exhibit["title"]))
         head = self.sub(self.sub(table, "thead"), "tr")
         for column in exhibit["columns"]:

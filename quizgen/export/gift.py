@@ -12,7 +12,8 @@ yes-no-series    one true/false question per statement (``{TRUE#...#...}``): GIF
 hotspot          one multiple-choice question per blank (GIFT has one answer set per question)
 ordering         ``{>N ALL VERTICAL ALL_OR_NOTHING SHOW`` and the steps in order, one per line
                  (the syntax of Moodle's ordering question type); an ordering whose text holds a
-                 brace cannot be written in it and is left out, with a note
+                 brace cannot be written in it and is left out, with a note. No general
+                 feedback, also with a note: see below
 case-study       each question on its own, carrying the case's scenario and exhibits
 ===============  ==================================================================================
 
@@ -20,6 +21,13 @@ Text is ``[html]``; every GIFT special character in it (``\\ ~ = # { } :``) is e
 backslash and line breaks become ``\\n``, as Moodle's own GIFT export does (``qformat_gift::
 repchar``). The general feedback (``####``) holds the key, explanation and rule IDs. GIFT is
 plain text and cannot carry files, so it has no diagrams (the exhibits are HTML tables).
+
+An ordering question has no general feedback. Moodle's GIFT reader (``qformat_gift::
+readquestion``) does split ``####`` off every answer block, and the ordering type in core since
+Moodle 4.4 reads only what is left; but the ordering plugin before it matches the raw lines up
+to the closing brace, so the feedback line would become one more step to order: the answer
+shown as a step, and a key no learner can match. ``--format moodle`` carries the explanation of
+an ordering question on every version.
 """
 
 from __future__ import annotations
@@ -73,7 +81,9 @@ def _question(name: str, text_html: str, answers: list[str], feedback_html: str)
     return "\n".join(lines)
 
 
-def _answer_text(text: str) -> str:
+def _html(text: str) -> str:
+    """Plain ``text`` (an option, a choice, a feedback) as GIFT: HTML-escaped, since Moodle reads
+    answers and their feedback in the question's format (``[html]``), then GIFT-escaped."""
     return escape(html.escape(str(text), quote=False))
 
 
@@ -88,15 +98,15 @@ def _choice(item: Item) -> list[str]:
         fractions = multi_fractions(doc)
         text += html_text(HTML.paragraphs(f"Select {len(grading.key(doc))}."))
         answers = [
-            f"~%{percent(fractions[o['key']])}%{_answer_text(o['text'])}"
-            f"#{escape(option_feedback(o))}"
+            f"~%{percent(fractions[o['key']])}%{_html(o['text'])}"
+            f"#{_html(option_feedback(o))}"
             for o in doc["options"]
         ]
     else:
         right = grading.key(doc)
         answers = [
-            f"{'=' if o['key'] == right else '~'}{_answer_text(o['text'])}"
-            f"#{escape(option_feedback(o))}"
+            f"{'=' if o['key'] == right else '~'}{_html(o['text'])}"
+            f"#{_html(option_feedback(o))}"
             for o in doc["options"]
         ]
     return [_question(item.title, text, answers, _feedback(item))]
@@ -113,7 +123,7 @@ def _statements(item: Item) -> list[str]:
         )
         right = f"Correct: {yes_no(value)}."
         wrong = f"Not correct: the answer is {yes_no(value)}."
-        answer = f"{'TRUE' if value else 'FALSE'}#{escape(wrong)}#{escape(right)}"
+        answer = f"{'TRUE' if value else 'FALSE'}#{_html(wrong)}#{_html(right)}"
         questions.append(
             _question(f"{item.title} statement {n}", text, [answer], _feedback(item))
         )
@@ -126,7 +136,7 @@ def _blanks(item: Item) -> list[str]:
     for n, blank in enumerate(doc["blanks"], start=1):
         text = html_text([*HTML.question(item), *HTML.paragraphs(f"{blank['prompt']}:")])
         answers = [
-            f"{'=' if choice == blank['answer'] else '~'}{_answer_text(choice)}"
+            f"{'=' if choice == blank['answer'] else '~'}{_html(choice)}"
             for choice in blank["choices"]
         ]
         questions.append(_question(f"{item.title} blank {n}", text, answers, _feedback(item)))
@@ -152,6 +162,7 @@ def export_file(questions: Iterable[Doc]) -> GiftFile:
     count = 0
     current = None
     split = {"yes-no-series": 0, "hotspot": 0}
+    ordering = 0
     for item in sorted(items(questions), key=category_path):
         path = category_path(item)
         if path != current:
@@ -171,6 +182,7 @@ def export_file(questions: Iterable[Doc]) -> GiftFile:
             if not written:
                 notes.append(f"left out {item.id}: its text holds a brace, which GIFT's "
                              "ordering syntax cannot carry (use --format moodle)")
+            ordering += len(written)
         blocks += [f"// quizgen {item.id}\n{question}" for question in written]
         count += len(written)
     if split["yes-no-series"]:
@@ -179,6 +191,10 @@ def export_file(questions: Iterable[Doc]) -> GiftFile:
     if split["hotspot"]:
         notes.append(f"{split['hotspot']} hotspot(s) written as one multiple-choice question "
                      "per blank")
+    if ordering:
+        notes.append(f"{ordering} ordering question(s) written without the explanation: an "
+                     "ordering plugin before Moodle 4.4 would take it for one more step (use "
+                     "--format moodle to keep it)")
     return GiftFile("\n\n".join(blocks) + "\n", count, tuple(notes))
 
 

@@ -21,7 +21,8 @@ case-study       each question its own item, carrying the case's scenario and ex
 Response processing is written out in full (no template to fetch): it sets SCORE and always
 sets FEEDBACK so the ``modalFeedback`` (key, explanation, rule IDs) is shown after an attempt.
 Each item declares MAXSCORE. Diagrams are files in the zip, shown with ``img`` and listed in
-the manifest with the item that uses them.
+the manifest with the item that uses them. Every element has only the attributes the QTI 2.1
+schema gives it: an exhibit table is ``class="exhibit"``, without HTML's ``border``.
 """
 
 from __future__ import annotations
