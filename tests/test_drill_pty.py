@@ -243,3 +243,55 @@ def test_no_color_is_respected(tmp_path: Path, variable: str) -> None:
     answer_one(child, right=True)
     child.expect(pexpect.EOF)
     assert "\x1b[" not in screen(child)
+
+
+def test_a_running_drill_is_not_taken_over_by_a_second_one(tmp_path: Path) -> None:
+    """Two drills with the same options at once: the second starts its own session (the first
+    is alive, so it is not 'interrupted'); each writes only into its own."""
+    db = tmp_path / "p.sqlite3"
+    first = spawn("drill", "--plain", "--type", "single-choice", "--seed", "1", "--db", str(db))
+    answer_one(first, right=True)
+    second = spawn("drill", "--plain", "--type", "single-choice", "--seed", "2", "--db", str(db))
+    answer_one(second, right=False)
+    assert "Resuming" not in screen(second)
+    for child in (first, second):
+        child.expect(PROMPT)
+        child.sendline("q")
+        child.expect(pexpect.EOF)
+    with sqlite3.connect(db) as con:
+        sessions = con.execute("SELECT session, count(*) FROM answers GROUP BY session").fetchall()
+    assert [n for _, n in sessions] == [1, 1]
+
+
+def test_a_flagged_then_skipped_question_comes_back_in_review(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    child = spawn("drill", "--plain", "--seed", "6", "--db", str(db))
+    child.expect(ID)
+    flagged = child.match.group(1)
+    child.expect(PROMPT)
+    child.sendline("f")
+    child.expect("Flagged for later.")
+    child.sendline("s")
+    child.expect("Skipped.")
+    child.expect(PROMPT)
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    stats = spawn("stats", "--db", str(db), "--json")
+    stats.expect(pexpect.EOF)
+    assert flagged in screen(stats)
+    child = spawn("review", "--plain", "--seed", "6", "--db", str(db))
+    child.expect("Review: 1 family you got wrong or flagged")
+    doc, _ = answer_one(child, right=True)
+    child.expect(pexpect.EOF)
+    assert doc["family"] == flagged.split("@")[0] and doc["id"] != flagged
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)  # done with
+
+
+def test_empty_db_option_is_refused(tmp_path: Path) -> None:
+    for command in ("drill", "review", "stats"):
+        child = spawn(command, "--db", "", env=None)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 2, command
+        assert "--db is empty" in screen(child) and "Traceback" not in screen(child)

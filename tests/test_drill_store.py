@@ -394,3 +394,42 @@ def test_two_processes_writing_at_once_lose_nothing(path: Path) -> None:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
+
+
+def test_a_session_is_claimed_by_one_live_process_at_a_time(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    first, second = Store.open(db), Store.open(db)
+    session = first.start_session("drill", {})
+    assert first.claim(session) and first.claim(session)  # idempotent for the holder
+    assert not second.claim(session)
+    first.close()  # the process holding it ended (the OS lock goes with it)
+    assert second.claim(session)
+    second.finish_session(session, {})
+    assert not list(tmp_path.glob("*.lock")), "a finished session leaves no lock file"
+    second.close()
+
+
+def test_an_unwritable_database_is_not_called_damaged(tmp_path, monkeypatch):
+    """A database SQLite cannot open for writing (read-only mount, no write permission on its
+    folder) is reported as such, not as damaged; the file is left as it is."""
+    import sqlite3
+
+    from quizgen.drill import store as store_module
+
+    db = tmp_path / "p.sqlite3"
+    Store.open(db).close()
+    before = db.read_bytes()
+    real_connect = sqlite3.connect
+
+    def read_only(path, *args, **kwargs):
+        kwargs.pop("isolation_level", None)
+        con = real_connect(f"file:{path}?mode=ro", *args, uri=True, isolation_level=None, **kwargs)
+        con.execute("PRAGMA query_only=ON")
+        return con
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", read_only)
+    monkeypatch.setattr(store_module, "_writable", lambda path: False)
+    with pytest.raises(StoreError) as error:
+        Store.open(db)
+    assert "cannot be written here" in str(error.value) and "damaged" not in str(error.value)
+    assert db.read_bytes() == before

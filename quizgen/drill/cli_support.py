@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from quizgen.drill.practice import Console, Drill, Filters
-from quizgen.drill.store import Store
+from quizgen.drill.store import Stats, Store, default_path
 from quizgen.errors import QuizgenError
+
+EMPTY_STATS = Stats(0, 0, 0.0, 0, (), (), (), (), (), 0)
 
 
 def console(plain: bool) -> Console:
@@ -68,36 +70,89 @@ def practice(
     """Run ``quizgen drill`` or ``quizgen review``; returns the exit status."""
     out = console(plain)
     rng = random.Random(seed)
-    with Store.open(Path(db) if db else None) as store:
+    with Store.open(db_path(db)) as store:
         chosen = _known_families(families)
+        flagged: list[tuple[int, str]] = []
         if mode == "review":
             wrong = store.mistakes()
-            if not wrong:
-                out.say("Nothing to review: no mistakes on record. Run quizgen drill first.")
+            flagged = store.flagged()
+            if not wrong and not flagged:
+                out.say(
+                    "Nothing to review: no mistakes and no flagged questions on record. "
+                    "Run quizgen drill first."
+                )
                 return 0
-            order = list(dict.fromkeys(row.family for row in wrong))
-            chosen = frozenset(order)
+            order = list(
+                dict.fromkeys([row.family for row in wrong] + [family_of(q) for _, q in flagged])
+            )
+            chosen = frozenset(order) & frozenset(all_families())
             count = count or len(order)
             out.say(
                 f"Review: {len(order)} famil{'y' if len(order) == 1 else 'ies'} you got wrong "
-                f"({', '.join(order)}), as fresh variants.",
+                f"or flagged ({', '.join(order)}), as fresh variants.",
                 "heading",
             )
         filters = Filters(chosen, objective, item_type, difficulty)
+        drill = Drill(store, out, rng, filters, count=count, mode=mode)
         try:
-            Drill(store, out, rng, filters, count=count, mode=mode).run()
+            drill.run()
         except KeyboardInterrupt:
             out.say("\nInterrupted. Every answer you gave is saved.")
             return 130
+        finally:
+            _clear_reviewed_flags(store, drill.session, flagged)
     return 0
+
+
+def family_of(question_id: str) -> str:
+    """The family of a question id ``family@version#seed``."""
+    return question_id.split("@", 1)[0]
+
+
+def all_families() -> list[str]:
+    from quizgen.questions.families import families as known
+
+    return list(known())
+
+
+def _clear_reviewed_flags(
+    store: Store, session: int | None, flagged: list[tuple[int, str]]
+) -> None:
+    """A flag is done with once a fresh variant of its family was answered right in review."""
+    if session is None or not flagged:
+        return
+    right = {row.family for row in store.session(session).answers if row.correct}
+    for flagged_in, question_id in flagged:
+        if family_of(question_id) in right:
+            store.set_flag(flagged_in, question_id, False)
+
+
+def db_path(db: str | None) -> Path | None:
+    """--db as given: None means the default database; an empty value is a mistake."""
+    if db is None:
+        return None
+    if not db.strip():
+        raise QuizgenError(
+            "--db is empty; expected the path of a database file, e.g. --db progress.sqlite3 "
+            "(leave --db out to use your default progress database)"
+        )
+    return Path(db)
 
 
 def stats_text(db: str | None, days: int, as_json: bool, plain: bool = False) -> str:
     from quizgen.drill.report import stats_json, stats_lines
 
-    with Store.open(Path(db) if db else None) as store:
+    path = db_path(db) or default_path()
+    if not path.exists():  # nothing recorded yet: say so, and create nothing
+        if as_json:
+            return stats_json(EMPTY_STATS)
+        return (
+            f"No answers on record yet (no progress database at {path}). Start with: quizgen drill"
+        )
+    with Store.open(path) as store:
         stats = store.stats()
+        flagged = [q for _, q in store.flagged()]
     if as_json:
-        return stats_json(stats)
+        return stats_json(stats, flagged)
     out = console(plain)
-    return "\n".join(stats_lines(stats, days, width=out.width, boxed=out.boxed))
+    return "\n".join(stats_lines(stats, days, width=out.width, boxed=out.boxed, flagged=flagged))

@@ -200,7 +200,8 @@ class Drill:
         self.scheduler = Scheduler(store, self.families, rng)
         self.session = session
         self.summary = Summary()
-        self.seen: set[str] = set(store.question_ids())  # never serve a question twice
+        # Never serve a question twice: not one answered, nor one flagged and skipped.
+        self.seen: set[str] = set(store.question_ids()) | {q for _, q in store.flagged()}
         self.last: Doc | None = None
 
     # --- the loop ---------------------------------------------------------------------------
@@ -249,8 +250,11 @@ class Drill:
             "count": self.count,
         }
         prior = self.store.unfinished(self.mode)
-        if prior is None or prior.options != options:
-            return self.store.start_session(self.mode, options)
+        if prior is None or prior.options != options or not self.store.claim(prior.id):
+            # Nothing to resume, or it is another quizgen's session, still running.
+            session = self.store.start_session(self.mode, options)
+            self.store.claim(session)
+            return session
         for row in prior.answers:
             self.summary.answered += 1
             self.summary.correct += row.correct
@@ -322,6 +326,8 @@ class Drill:
             if command in ("q", "quit", "exit"):
                 raise Quit
             if command in ("s", "skip"):
+                if flagged:  # kept for quizgen review and quizgen stats, though unanswered
+                    self.store.set_flag(self.session, whole["id"], True)
                 raise Skip
             if command in ("?", "h", "help"):
                 c.lines(HELP.splitlines(), "dim")

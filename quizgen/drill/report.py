@@ -32,7 +32,13 @@ def _misconception(tid: str) -> str:
     return f"{tid} {belief(tid)[0]}"
 
 
-def stats_lines(stats: Stats, days: int = 14, width: int = 100, boxed: bool = True) -> list[str]:
+def stats_lines(
+    stats: Stats,
+    days: int = 14,
+    width: int = 100,
+    boxed: bool = True,
+    flagged: list[str] | None = None,
+) -> list[str]:
     """Progress over time, per objective, family and misconception, weakest areas first."""
     if not stats.answered:
         return ["No answers on record yet. Start with: quizgen drill"]
@@ -47,6 +53,12 @@ def stats_lines(stats: Stats, days: int = 14, width: int = 100, boxed: bool = Tr
             name = _misconception(t.name) if t.kind == "misconception" else t.name
             lines.append(f"  - {t.kind} {name}: {t.correct} of {t.answered} right")
         lines.append("  quizgen review serves fresh variants of what you got wrong.")
+    if flagged:
+        lines += ["", f"Flagged questions ({len(flagged)}; quizgen review serves their families):"]
+        lines += [f"  - {qid}" for qid in flagged[:10]]
+        if len(flagged) > 10:
+            lines.append(f"  ... and {len(flagged) - 10} more (quizgen stats --json lists them)")
+        lines.append("  quizgen generate --id ID --format md shows one again with its key.")
     heads = ["Answered", "Correct", "Accuracy"]
     lines += ["", "By objective:", *table_lines(["Objective", *heads],
               _tally_rows(stats.objectives), width, boxed)]  # fmt: skip
@@ -82,7 +94,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def stats_json(stats: Stats) -> str:
+def stats_json(stats: Stats, flagged: list[str] | None = None) -> str:
     data = _plain(dataclasses.asdict(stats))
+    data["flagged"] = list(flagged or [])
     data["accuracy"] = round(stats.accuracy, 4)
     return json.dumps(data, indent=2, sort_keys=True)

@@ -214,6 +214,7 @@ class Store:
         self._db = db
         self._lock = threading.RLock()
         self.path = path
+        self._claims: dict[int, tuple[Path, Any]] = {}  # session -> (lock file, open handle)
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -239,6 +240,7 @@ class Store:
 
     def _prepare(self) -> None:
         version = self._inspect()
+        self._probe_write()
         if 0 < version < SCHEMA_VERSION:
             self._backup(version)
         self._retrying(lambda: self._db.execute("PRAGMA journal_mode=WAL").fetchone())
@@ -257,6 +259,8 @@ class Store:
                 if problems != ["ok"]:
                     raise StoreError(_damaged(self.path, "; ".join(problems)))
         except sqlite3.Error as error:
+            if not _writable(self.path):
+                raise _error(self.path, _UNWRITABLE, error) from None
             raise StoreError(_damaged(self.path, str(error))) from None
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -267,6 +271,16 @@ class Store:
         if version == 0 and tables:
             raise StoreError(_foreign(self.path, tables))
         return version
+
+    def _probe_write(self) -> None:
+        """StoreError now, rather than at the first answer, when the file cannot be written."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")  # waits BUSY_SECONDS for another writer
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            if "readonly" in str(error) or "unable to open" in str(error):
+                raise _error(self.path, _UNWRITABLE, error) from None
+            raise _error(self.path, "cannot be written", error) from None
 
     @staticmethod
     def _tables(db: sqlite3.Connection) -> list[str]:
@@ -305,6 +319,9 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            for session in list(self._claims):
+                held = self._claims.pop(session)
+                held[1].close()  # unfinished: the lock file stays, unlocked, for resuming
             self._db.close()
 
     def __enter__(self) -> Store:
@@ -399,6 +416,48 @@ class Store:
 
         self._transaction(write)
 
+    def claim(self, session: int) -> bool:
+        """Hold ``session`` for this process, so that no other quizgen resumes it while it runs.
+
+        The hold is an OS lock on ``<database>.session-N.lock``, which the system releases when
+        the process ends, however it ends (q, Ctrl-C, a closed terminal, SIGKILL): a session
+        whose process died can be claimed again, a live one cannot. False when another process
+        holds it. Where file locks are not available, every claim succeeds."""
+        if session in self._claims:
+            return True
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return True
+        lock = self.path.with_name(f"{self.path.name}.session-{session}.lock")
+        try:
+            handle = lock.open("a")
+        except OSError:
+            return True  # a folder we cannot write a lock into: do not block practice
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._claims[session] = (lock, handle)
+        return True
+
+    def _release(self, session: int) -> None:
+        held = self._claims.pop(session, None)
+        if held is not None:
+            lock, handle = held
+            lock.unlink(missing_ok=True)  # still ours: removing it cannot free another's hold
+            handle.close()
+
+    def flagged(self) -> list[tuple[int, str]]:
+        """(session, question id) of every question flagged now, newest session first."""
+        rows = self._read(
+            lambda db: db.execute(
+                "SELECT session, question_id FROM flags ORDER BY session DESC, rowid DESC"
+            ).fetchall()
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def set_flag(self, session: int, question_id: str, flagged: bool) -> None:
         """Flag (or unflag) a question of ``session`` for review, answered or not."""
 
@@ -428,6 +487,7 @@ class Store:
             )
 
         self._transaction(write)
+        self._release(session)
 
     def unfinished(self, mode: str) -> SessionInfo | None:
         """The latest session of ``mode`` not finished (to offer resuming it), or None."""
@@ -676,6 +736,18 @@ def _check_file(path: Path) -> None:
                 raise StoreError(_damaged(path, "it is not an SQLite database"))
     except OSError as error:
         raise _error(path, "cannot be created or read", error) from None
+
+
+_UNWRITABLE = (
+    "cannot be written here (quizgen saves every answer, and SQLite also writes beside the "
+    "file, in its folder)"
+)
+
+
+def _writable(path: Path) -> bool:
+    """Whether the database file (if it exists) and its folder can be written."""
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
 
 
 def _damaged(path: Path, why: str) -> str:
