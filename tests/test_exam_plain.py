@@ -10,7 +10,7 @@ import pytest
 
 from quizgen.drill.exam import Exam, report_lines
 from quizgen.drill.exam_plain import PlainExam
-from quizgen.drill.grading import grade, key
+from quizgen.drill.grading import describe, grade, key
 from quizgen.questions import ITEM_TYPES
 from quizgen.questions.generate import generate
 
@@ -57,7 +57,7 @@ def sit(docs, lines, seconds=3600.0, clock=None, tick=0.0) -> tuple[str, Exam, T
     terminal = Terminal(lines, clock, tick)
     shown = PlainExam(
         exam,
-        lambda doc, number: [f"Q{number}: {doc['stem']}"],
+        lambda doc, number, exhibits=True: [f"Q{number}: {doc['stem']}"],
         read=terminal.read,
         write=terminal.write,
         tree_lines=lambda topology: ["TREE"],
@@ -138,6 +138,25 @@ def test_a_case_study_is_answered_question_by_question(docs) -> None:
     assert "Not saved: a case study is answered one question at a time" in terminal.text
     assert exam.items[0].response == right
     assert outcome == "submitted"
+
+
+def test_a_case_study_shows_each_of_its_questions_and_what_is_answered(docs) -> None:
+    case = docs[ITEM_TYPES.index("case-study")]
+    questions = case["questions"]
+    first = typed(case, key(case))[0]
+    _, exam, terminal = sit([docs[0], case], ["n", first, "g 2", "q"])
+    shows = terminal.text.split("=== Question 2 of 2")
+    assert len(shows) == 3  # shown after n and after g 2
+    before, after = shows[1], shows[2]
+    for k, sub in enumerate(questions, start=1):
+        assert f"Q2.{k}: {sub['stem']}" in before
+        assert f"Q2.{k}: {sub['stem']}" in after
+    assert "Your answer to question 2.1: none yet" in before
+    assert f"0 of {len(questions)} questions of this case study answered" in before
+    assert f"Your answer to question 2.1: {describe(questions[0], key(questions[0]))}" in after
+    assert "Your answer to question 2.2: none yet" in after
+    assert f"1 of {len(questions)} questions of this case study answered" in after
+    assert exam.items[1].response[0] == key(questions[0])
 
 
 def test_time_up_submits_what_was_answered(docs) -> None:

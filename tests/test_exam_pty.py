@@ -23,7 +23,7 @@ import pytest
 
 from quizgen.drill.exam import MODE
 from quizgen.drill.exam_cli import draw
-from quizgen.drill.grading import grade, key
+from quizgen.drill.grading import describe, grade, key
 from quizgen.drill.store import Store
 
 QUIZGEN = str(Path(sys.executable).parent / "quizgen")
@@ -187,6 +187,41 @@ def test_sigkill_mid_exam_keeps_the_answers_and_resume_continues(tmp_path: Path,
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_plain_exam_shows_every_question_of_a_case_study(tmp_path: Path, docs) -> None:
+    db = tmp_path / "progress.sqlite3"
+    child = spawn("exam", "--plain", "--count", str(COUNT), "--seed", str(SEED), "--db", str(db))
+    number = next(n for n, doc in enumerate(docs, 1) if doc["item_type"] == "case-study")
+    case = docs[number - 1]
+    child.expect(PROMPT)
+    child.sendline(f"g {number}")
+    child.expect(PROMPT)
+    child.sendline(typed(case, key(case))[0])  # its first question
+    child.expect(r"Saved: .*\r\n")
+    child.expect(PROMPT)
+    child.sendline(f"g {number}")
+    child.expect(PROMPT)
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    text = " ".join(screen(child).split())  # the lines as printed, wrapping undone
+    shows = text.split(f"=== Question {number} of {COUNT}")
+    assert len(shows) == 3, text[-3000:]
+    for show in shows[1:]:
+        for k, sub in enumerate(case["questions"], 1):
+            assert f"Question {number}.{k} · {sub['objective']}" in show
+            assert " ".join(sub["stem"].split()) in show
+            for option in sub.get("options", ()):
+                assert f"{option['key']}) {' '.join(option['text'].split())}" in show
+            for statement in sub.get("statements", ()):
+                assert " ".join(statement["text"].split()) in show
+    questions = case["questions"]
+    assert f"Your answer to question {number}.1: none yet" in shows[1]
+    assert f"Your answer to question {number}.1: {describe(questions[0], key(questions[0]))}" in (
+        shows[2]
+    )
+    assert f"Your answer to question {number}.2: none yet" in shows[2]
 
 
 def test_new_abandons_the_unfinished_exam(tmp_path: Path, docs) -> None:

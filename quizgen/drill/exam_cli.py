@@ -175,8 +175,8 @@ def run_plain(exam: Exam) -> str:
 
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns - 1, 120))
 
-    def lines(doc: dict[str, Any], number: int) -> list[str]:
-        return question_lines(doc, number, width=width, boxed=False)
+    def lines(doc: dict[str, Any], label: int | str, *, exhibits: bool = True) -> list[str]:
+        return question_lines(doc, label, width=width, boxed=False, exhibits=exhibits)
 
     def tree(topology: dict[str, Any]) -> list[str]:
         return topology_tree(topology, boxed=False)

@@ -14,8 +14,10 @@ A line is a command or an answer:
     ?            this help
 
 Anything else answers the question shown, in the forms grading.parse reads ("B", "A C",
-"y n y", "2 1 3", "3 1 4 2"; an option may also be given by its number). A case study's
-questions are answered one at a time as ``K ANSWER`` (K its question number). After an
+"y n y", "2 1 3", "3 1 4 2"; an option may also be given by its number). A case study shows
+its scenario and exhibits, then each of its questions numbered N.K with its options (or
+statements, blanks, steps) and the answer given so far; they are answered one at a time as
+``K ANSWER`` (K the question's number in the case study). After an
 answer the next question is shown (an answered yes/no series is then locked, as on the real
 exam). Nothing says whether an answer is right until the report.
 """
@@ -24,13 +26,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from quizgen.drill.exam import Exam, ExamError, Item, Report, clock_text, report_lines
 from quizgen.drill.grading import AnswerError, describe, parse
 
 Doc = dict[str, Any]
-Lines = Callable[[Doc, int], Sequence[str]]
+
+
+class Lines(Protocol):
+    """A question as lines: ``label`` heads it ("Question 7", a case study's "Question 7.2");
+    ``exhibits=False`` leaves the exhibits out (a case study's questions share its own)."""
+
+    def __call__(self, doc: Doc, label: int | str, *, exhibits: bool = True) -> Sequence[str]: ...
+
+
 TreeLines = Callable[[Doc], Sequence[str]]
 
 HELP = """\
@@ -196,7 +206,24 @@ class PlainExam:
         if item.locks and not item.locked:
             self.write("Once answered and left, this yes/no series cannot be changed.")
         if item.doc["item_type"] == "case-study":
-            self.write("Answer each question as K ANSWER, e.g. 1 y n y.")
+            self.case_study(item)
+
+    def case_study(self, item: Item) -> None:
+        """Each question of a case study, numbered N.K, with the answer given so far."""
+        questions = item.doc["questions"]
+        response = item.response or [None] * len(questions)
+        for k, (sub, given) in enumerate(zip(questions, response, strict=True), start=1):
+            self.write("")
+            for line in self.question_lines(sub, f"{item.number}.{k}", exhibits=False):
+                self.write(line)
+            given_text = "none yet" if given is None else describe(sub, given)
+            self.write(f"Your answer to question {item.number}.{k}: {given_text}")
+        answered = sum(given is not None for given in response)
+        self.write("")
+        self.write(
+            f"{answered} of {len(questions)} questions of this case study answered. "
+            "Answer each question as K ANSWER, e.g. 1 y n y."
+        )
 
     def review(self) -> None:
         review = self.exam.review()

@@ -233,7 +233,7 @@ def body_lines(doc: Doc, width: int = 100, boxed: bool = True) -> list[str]:
 
 def question_lines(
     doc: Doc,
-    number: int | None = None,
+    number: int | str | None = None,
     *,
     width: int = 100,
     boxed: bool = True,
