@@ -433,3 +433,55 @@ def test_an_unwritable_database_is_not_called_damaged(tmp_path, monkeypatch):
         Store.open(db)
     assert "cannot be written here" in str(error.value) and "damaged" not in str(error.value)
     assert db.read_bytes() == before
+
+
+# -- schema v2 ----------------------------------------------------------------------------------
+
+#: A real v1 database, written by quizgen before schema v2 (quizgen exam --plain --count 3
+#: --seed 5: the first question answered B, the second flagged, then q).
+V1_FILE = Path(__file__).parent / "data" / "progress-v1.sqlite3"
+
+
+def test_a_real_v1_database_is_backed_up_and_migrated_to_v2(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(V1_FILE.read_bytes())
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.close()
+    with Store.open(path) as store:
+        info = store.unfinished("exam")
+        assert info is not None and info.id == 1
+        assert info.seconds_used is None  # v1 did not keep it
+        assert info.options["seconds"] == 360.0 and len(info.planned) == 3
+        assert [(a.position, a.response) for a in info.answers] == [(0, "B")]
+        assert info.flags == {info.planned[1]}
+        store.save_time(info.id, 75.5)
+        assert store.session(info.id).seconds_used == 75.5
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    db.close()
+    backup = path.with_name(f"{path.name}.bak-v1")  # the v1 data as it was
+    copy = path.with_name("untouched-v1.sqlite3")  # never open the file in tests/data itself
+    copy.write_bytes(V1_FILE.read_bytes())
+    with sqlite3.connect(backup) as db, sqlite3.connect(copy) as original:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        for table in ("sessions", "answers", "flags", "cards"):
+            query = f"SELECT * FROM {table} ORDER BY 1, 2"
+            assert db.execute(query).fetchall() == original.execute(query).fetchall()
+        columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
+        assert "seconds_used" not in columns
+    db.close()
+    original.close()
+
+
+def test_the_time_used_saved_only_grows(path: Path) -> None:
+    with Store.open(path) as store:
+        session = store.start_session("exam", {"seconds": 600}, ["a", "b"])
+        assert store.session(session).seconds_used is None
+        store.save_time(session, 90.0)
+        store.save_time(session, 60.0)  # another process that started earlier
+        assert store.session(session).seconds_used == 90.0
+        store.save_time(session, 120.25)
+        assert store.session(session).seconds_used == 120.25
+        with pytest.raises(StoreError, match="has no session 99"):
+            store.save_time(99, 1.0)

@@ -59,6 +59,10 @@ def _doc(n: int, objective: str = "O1", item_type: str = "multi-choice") -> dict
 class Journal:
     def __init__(self) -> None:
         self.events: list[tuple] = []
+        self.times: list[float] = []  # every time used saved
+
+    def timed(self, seconds):
+        self.times.append(seconds)
 
     def answered(self, item):
         self.events.append(("answer", item.position, item.response, item.seconds))
@@ -393,3 +397,75 @@ def test_an_exam_asks_each_question_once(tmp_path) -> None:
     with pytest.raises(ExamError, match="repeated: fake@1#0"):
         start(store, [_doc(0), _doc(0)], 60, {})
     store.close()
+
+
+def test_the_time_used_is_saved_at_each_answer_and_on_demand() -> None:
+    clock, journal = FakeClock(), Journal()
+    exam = _exam([_doc(0), _doc(1)], clock=clock, journal=journal, used=30)
+    clock.now += 7
+    exam.answer(RIGHT)
+    clock.now += 5
+    assert exam.save_time() == 42
+    assert journal.times == [37, 42]
+    exam.submit()
+    clock.now += 5
+    exam.save_time()  # submitted: the summary has the time
+    assert journal.times == [37, 42]
+
+
+def test_quitting_and_resuming_does_not_give_time_back(tmp_path) -> None:
+    """Read for a while after the last answer, quit, resume: the time spent reading is gone."""
+    clock = FakeClock()
+    docs = [_doc(0), _doc(1), _doc(2)]
+    store, exam = _stored(tmp_path, docs, clock, seconds=300)
+    clock.now += 40
+    exam.answer(RIGHT)
+    exam.next()
+    clock.now += 100  # reading question 2, not answering it
+    assert exam.save_time() == 140  # what quitting does
+    store.close()
+
+    with Store.open(tmp_path / "progress.sqlite3") as store:
+        info = store.unfinished(MODE)
+        assert info.seconds_used == 140
+        again = resume(store, info, docs, clock=clock)
+        assert again.time_left() == 300 - 140
+        clock.now += 60  # read again, quit again
+        again.save_time()
+        third = resume(store, store.unfinished(MODE), docs, clock=clock)
+        assert third.time_left() == 300 - 200
+
+
+def test_an_exam_saved_without_a_time_used_resumes_from_its_answers(tmp_path) -> None:
+    """Exams saved by schema v1 quizgen have no seconds_used: the time charged to their
+    answers is what they used (the behaviour they were saved under)."""
+    clock = FakeClock()
+    docs = [_doc(0), _doc(1)]
+    store, exam = _stored(tmp_path, docs, clock, seconds=300)
+    clock.now += 40
+    exam.answer(RIGHT)
+    store._transaction(lambda db: db.execute("UPDATE sessions SET seconds_used = NULL"))
+    info = store.unfinished(MODE)
+    assert info.seconds_used is None
+    assert resume(store, info, docs, clock=clock).time_left() == 260
+    store.close()
+
+
+def test_autosave_saves_the_time_used_while_the_exam_runs() -> None:
+    import threading
+
+    from quizgen.drill.exam_cli import autosave
+
+    saved = threading.Event()
+
+    class Saving(Journal):
+        def timed(self, seconds):
+            super().timed(seconds)
+            saved.set()
+
+    clock, journal = FakeClock(), Saving()
+    exam = _exam([_doc(0)], clock=clock, journal=journal)
+    clock.now += 12
+    with autosave(exam, every=0.01):
+        assert saved.wait(30)  # no answer given: the thread saved it
+    assert journal.times[0] == 12

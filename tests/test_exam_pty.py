@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +269,52 @@ def test_full_screen_exam_shows_the_question_and_timer_then_quits(tmp_path: Path
     child.close()
     assert child.exitstatus == 0
     assert re.search(r"Exam saved: 0 of 2 answered", screen(child))
+
+
+#: "Exam saved: ... N:NN left" and "Resuming ...: ... N:NN left".
+SAVED_LEFT = r"Exam saved: \d+ of \d+ answered, ([0-9:]+) left\."
+RESUMED_LEFT = r"Resuming the exam started .* UTC: \d+ of \d+ answered, ([0-9:]+) left"
+
+
+def _resumed_time_left(db: Path) -> str:
+    child = spawn("exam", "--plain", "--db", str(db))
+    child.expect(RESUMED_LEFT)
+    left = child.match[1]
+    child.expect(PROMPT)
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    return left
+
+
+def test_plain_quit_and_resume_do_not_give_time_back(tmp_path: Path, docs) -> None:
+    """Answer, read on for a while, quit: the time read is used up, and the quit message
+    says the time the resumed exam then has."""
+    db = tmp_path / "progress.sqlite3"
+    child = spawn("exam", "--plain", "--db", str(db), "--count", str(COUNT), "--seed", str(SEED))
+    answer(child, docs[0], key(docs[0]), 1)
+    child.expect(PROMPT)
+    time.sleep(2.5)  # reading question 2
+    child.sendline("q")
+    child.expect(SAVED_LEFT)
+    left = child.match[1]
+    child.expect(pexpect.EOF)
+    child.close()
+    assert left != f"{2 * COUNT}:00"
+    assert _resumed_time_left(db) == left
+
+
+def test_full_screen_quit_and_resume_do_not_give_time_back(tmp_path: Path) -> None:
+    db = tmp_path / "progress.sqlite3"
+    child = spawn(
+        "exam", "--count", "2", "--seed", "5", "--db", str(db), env={"TERM": "xterm-256color"}
+    )
+    child.expect("Question 1 of 2")
+    time.sleep(2.5)  # reading, no answer given
+    child.send("q")
+    child.expect(SAVED_LEFT)
+    left = child.match[1]
+    child.expect(pexpect.EOF)
+    child.close()
+    assert left < "3:58"
+    assert _resumed_time_left(db) == left

@@ -18,11 +18,14 @@ The clock is injectable (``clock``, seconds, monotonic) and so is what keeps the
 (``journal``: the progress store through :class:`StoreJournal`, a list in tests), so the model
 is tested without a terminal, a database or waiting.
 
-Time and resuming: the clock runs only while the exam runs. Each answer is charged the time
-since the previous answer (``Item.seconds`` adds up what an item was charged), and the store
-keeps it with the answer; a resumed exam (:func:`resume`) has the allowance less the time
-charged so far. So an exam stopped by Ctrl-C, a closed terminal or a kill continues with the
-time that was left at its last answer.
+Time and resuming: the clock runs only while the exam runs, and time used is never given
+back. Each answer is charged the time since the previous answer (``Item.seconds`` adds up what
+an item was charged, kept with the answer for the statistics); the time used in all is saved
+(``save_time``: the session's ``seconds_used`` in the store) at every answer, when the exam is
+stopped (q, Ctrl-C, the end of input) and periodically while it runs (the screens call
+``save_time``; see exam_cli). A resumed exam (:func:`resume`) has the allowance less the time
+saved, so reading the questions, quitting and resuming does not reset the clock; a process
+killed outright (SIGKILL, a power cut) loses at most the time since the last save.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ class Journal(Protocol):
     def answered(self, item: Item) -> None: ...
 
     def flagged(self, item: Item) -> None: ...
+
+    def timed(self, seconds: float) -> None: ...
 
     def submitted(self, exam: Exam) -> None: ...
 
@@ -137,14 +142,14 @@ class Exam:
         self._grader = grader
         self._clock = clock
         self._journal = journal
-        self._used_before = used
+        self.used_before = used  # time used before this run (a resumed exam)
         self._started = clock()
         self._last_event = self._started
 
     # -- time -------------------------------------------------------------------------------
 
     def time_used(self) -> float:
-        return self._used_before + (self._clock() - self._started)
+        return self.used_before + (self._clock() - self._started)
 
     def time_left(self) -> float:
         return max(0.0, self.allowed - self.time_used())
@@ -152,6 +157,14 @@ class Exam:
     @property
     def expired(self) -> bool:
         return self.time_left() <= 0
+
+    def save_time(self) -> float:
+        """Record the time used so far in the journal (nothing once submitted: the summary
+        keeps it); returns it, the figure a resumed exam starts from."""
+        used = self.time_used()
+        if self._journal is not None and not self.submitted:
+            self._journal.timed(used)
+        return used
 
     # -- navigation -------------------------------------------------------------------------
 
@@ -198,6 +211,7 @@ class Exam:
         self._last_event = now
         if self._journal is not None:
             self._journal.answered(item)
+            self.save_time()
         return item
 
     def flag(self, on: bool | None = None, position: int | None = None) -> Item:
@@ -271,6 +285,9 @@ class StoreJournal:
     def flagged(self, item: Item) -> None:
         self.store.set_flag(self.session, item.doc["id"], item.flagged)
 
+    def timed(self, seconds: float) -> None:
+        self.store.save_time(self.session, seconds)
+
     def submitted(self, exam: Exam) -> None:
         result = exam.report()
         self.store.finish_session(self.session, summary(result))
@@ -316,9 +333,10 @@ def resume(
     clock: Callable[[], float] = time.monotonic,
 ) -> Exam:
     """The stored exam ``info`` (a store SessionInfo) as it stood: ``docs`` are its questions
-    regenerated from ``info.planned``, in that order. Answers, flags and the time charged come
-    back; an answered yes/no series is locked; the exam continues at the question after the
-    one answered last."""
+    regenerated from ``info.planned``, in that order. Answers, flags and the time used come
+    back (the time saved, or for an exam saved before there was one, the time charged to its
+    answers); an answered yes/no series is locked; the exam continues at the question after
+    the one answered last."""
     planned = list(info.planned or ())
     if [doc["id"] for doc in docs] != planned:
         raise ExamError(f"exam {info.id}: the questions do not match the ones it planned")
@@ -326,7 +344,7 @@ def resume(
         docs,
         float(info.options["seconds"]),
         clock=clock,
-        used=sum(row.seconds for row in info.answers),
+        used=max(info.seconds_used or 0.0, sum(row.seconds for row in info.answers)),
         journal=StoreJournal(store, info.id),
     )
     exam.session = info.id

@@ -3,8 +3,8 @@
 Which exam is sat:
 
 - an unfinished exam in the progress store is resumed (the default, and ``--resume``, which
-  fails when there is none), with its questions, answers, flags and the time that was left at
-  its last answer;
+  fails when there is none), with its questions, answers, flags and the time that was left
+  when it stopped;
 - ``--new`` abandons an unfinished exam (it is closed in the store; its answers stay in the
   learner's progress) and starts a new one.
 
@@ -14,6 +14,11 @@ minutes). Like the real exam it mixes the item types: when there is room, one qu
 each item type the filters allow, the rest drawn freely; case studies come last (:func:`draw`).
 Full screen (Textual) on a terminal; line by line with ``--plain`` or when standard input or
 output is not a terminal.
+
+Time: the time used is saved at every answer, every ``AUTOSAVE_SECONDS`` while the exam runs
+(a background thread, in both modes), at every line typed in plain mode and when the exam
+stops; the message on stopping gives the time a resumed exam will have. A process killed
+outright loses at most the time since the last save.
 
 Exit status: 0 when the exam was submitted or stopped with q (saved, resumable), 1 when the
 input ended before the exam was submitted (plain mode), 130 on Ctrl-C (saved, resumable),
@@ -26,7 +31,9 @@ import os
 import random
 import shutil
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +48,13 @@ from quizgen.drill.exam import (
     start,
 )
 from quizgen.drill.store import Store
+from quizgen.errors import QuizgenError
 
 SUBMITTED, STOPPED, INPUT_ENDED, INTERRUPTED = 0, 0, 1, 130
 #: Minutes allowed per question when --minutes is not given.
 MINUTES_PER_QUESTION = 2
+#: How often the time used is saved while an exam runs.
+AUTOSAVE_SECONDS = 15.0
 
 Say = Callable[[str], None]
 
@@ -85,7 +95,8 @@ def choose(
         say(
             f"Resuming the exam started {info.started:%Y-%m-%d %H:%M} UTC: "
             f"{len(exam.review().answered)} of {len(exam.items)} answered, "
-            f"{clock_text(exam.time_left())} left (quizgen exam --new starts a new one)."
+            f"{clock_text(exam.allowed - exam.used_before)} left "
+            "(quizgen exam --new starts a new one)."
         )
         return exam
     if info is not None:
@@ -140,6 +151,27 @@ def draw(count: int, seed: int, **filters: Any) -> list[dict[str, Any]]:
         )
     rng.shuffle(docs)
     return sorted(docs, key=lambda doc: doc["item_type"] == "case-study")
+
+
+@contextmanager
+def autosave(exam: Exam, every: float = AUTOSAVE_SECONDS) -> Iterator[None]:
+    """Save the time ``exam`` has used every ``every`` seconds while the block runs (in a
+    daemon thread; the store is safe to share between threads)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            # the database busy or gone: the next save (or the last one) tries again
+            with suppress(QuizgenError):
+                exam.save_time()
+
+    thread = threading.Thread(target=loop, name="quizgen-exam-autosave", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def plain_mode(plain: bool) -> bool:
@@ -219,15 +251,17 @@ def sit(
             say=say,
         )
         try:
-            outcome = run_plain(exam) if plain_mode(plain) else run_screen(exam)
+            with autosave(exam):
+                outcome = run_plain(exam) if plain_mode(plain) else run_screen(exam)
         except KeyboardInterrupt:
             outcome = "interrupted"
         if outcome == "submitted":
             return SUBMITTED
+        used = exam.save_time()  # what a resumed exam starts from
         where = f" --db {db}" if db else ""
         review = exam.review()
         say(
             f"Exam saved: {len(review.answered)} of {len(exam.items)} answered, "
-            f"{clock_text(exam.time_left())} left. Run quizgen exam{where} to resume it."
+            f"{clock_text(exam.allowed - used)} left. Run quizgen exam{where} to resume it."
         )
         return {"interrupted": INTERRUPTED, "input-ended": INPUT_ENDED}.get(outcome, STOPPED)

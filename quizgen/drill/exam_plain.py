@@ -90,6 +90,7 @@ class PlainExam:
             if self.exam.expired:
                 self.write("Time is up: the exam is submitted (the last line was not used).")
                 return self.submit()
+            self.exam.save_time()
             outcome = self.handle(line)
             if outcome is not None:
                 return outcome

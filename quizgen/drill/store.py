@@ -101,8 +101,13 @@ def _v1(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _v2(db: sqlite3.Connection) -> None:
+    """The time an exam has used, saved while it runs (NULL for sessions written by v1)."""
+    db.execute("ALTER TABLE sessions ADD COLUMN seconds_used REAL")
+
+
 #: MIGRATIONS[n] takes the schema from version n to n + 1 (inside the caller's transaction).
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -143,6 +148,7 @@ class SessionInfo:
     started: datetime
     finished: datetime | None
     summary: dict[str, Any] | None
+    seconds_used: float | None = None  # an exam's time used as last saved (save_time)
 
     @property
     def answered(self) -> frozenset[str]:
@@ -476,6 +482,20 @@ class Store:
 
         self._transaction(write)
 
+    def save_time(self, session: int, seconds: float) -> None:
+        """Keep the time ``session`` (an exam) has used so far. It only grows: a smaller value
+        than the one stored (a second process sitting the same exam) leaves it as it is."""
+
+        def write(db: sqlite3.Connection) -> None:
+            self._known_session(db, session)
+            db.execute(
+                "UPDATE sessions SET seconds_used = MAX(COALESCE(seconds_used, 0), ?)"
+                " WHERE id = ?",
+                (float(seconds), session),
+            )
+
+        self._transaction(write)
+
     def finish_session(self, session: int, summary: dict[str, Any]) -> None:
         """Mark ``session`` finished (it is no longer offered for resuming), with a summary."""
 
@@ -520,6 +540,7 @@ class Store:
                 started=_time(row["started"]),
                 finished=None if row["finished"] is None else _time(row["finished"]),
                 summary=None if row["summary"] is None else json.loads(row["summary"]),
+                seconds_used=row["seconds_used"],
             )
 
         return self._read(read)
@@ -639,7 +660,9 @@ class Store:
     # -- plumbing -----------------------------------------------------------------------------
 
     def _known_session(self, db: sqlite3.Connection, session: int) -> dict[str, Any]:
-        columns = ("id", "mode", "options", "planned", "started", "finished", "summary")
+        columns = (
+            "id", "mode", "options", "planned", "started", "finished", "summary", "seconds_used",
+        )  # fmt: skip
         row = db.execute(
             f"SELECT {', '.join(columns)} FROM sessions WHERE id = ?", (session,)
         ).fetchone()
