@@ -457,6 +457,9 @@ def test_a_real_v1_database_is_backed_up_and_migrated_to_v2(path: Path) -> None:
         assert info.flags == {info.planned[1]}
         store.save_time(info.id, 75.5)
         assert store.session(info.id).seconds_used == 75.5
+        assert info.drafts == ()
+        store.save_draft(info.id, info.planned[2], [None, "A", None], seconds=1.0, position=2)
+        assert len(store.session(info.id).drafts) == 1
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     db.close()
@@ -470,6 +473,7 @@ def test_a_real_v1_database_is_backed_up_and_migrated_to_v2(path: Path) -> None:
             assert db.execute(query).fetchall() == original.execute(query).fetchall()
         columns = [row[1] for row in db.execute("PRAGMA table_info(sessions)")]
         assert "seconds_used" not in columns
+        assert "drafts" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     db.close()
     original.close()
 
@@ -485,3 +489,30 @@ def test_the_time_used_saved_only_grows(path: Path) -> None:
         assert store.session(session).seconds_used == 120.25
         with pytest.raises(StoreError, match="has no session 99"):
             store.save_time(99, 1.0)
+
+
+def test_forget_answer_and_drafts(path: Path) -> None:
+    with Store.open(path) as store:
+        session = store.start_session("exam", {"seconds": 600}, ["fam-a@1#1", "fam-a@1#2"])
+        answer(store, session, doc(1), "B", position=0)
+        store.save_draft(session, "fam-a@1#2", ["x", None], seconds=3.0, position=1)
+        info = store.session(session)
+        assert [a.question_id for a in info.answers] == ["fam-a@1#1"]
+        assert [(d.question_id, d.response, d.position) for d in info.drafts] == [
+            ("fam-a@1#2", ["x", None], 1)
+        ]
+        # a draft replaces an answer; an answer replaces a draft
+        store.save_draft(session, "fam-a@1#1", ["y", None], seconds=4.0, position=0)
+        assert store.session(session).answers == ()
+        answer(store, session, doc(1), "A", position=0)
+        info = store.session(session)
+        assert [d.question_id for d in info.drafts] == ["fam-a@1#2"]
+        assert [a.response for a in info.answers] == ["A"]
+        store.forget_answer(session, "fam-a@1#1")
+        store.forget_answer(session, "fam-a@1#2")
+        store.forget_answer(session, "fam-a@1#9")  # nothing to forget: fine
+        info = store.session(session)
+        assert info.answers == () and info.drafts == ()
+        assert store.stats().answered == 0
+        with pytest.raises(StoreError, match="has no session 99"):
+            store.forget_answer(99, "fam-a@1#1")

@@ -261,3 +261,32 @@ def test_the_topology_tree_toggles(docs) -> None:
             assert str(app.query_one("#tree").render()).startswith("TREE")
 
     run(sit())
+
+
+def test_unchecking_below_select_takes_the_stored_answer_back(docs, tmp_path) -> None:
+    """Below ``select`` checked the item is unanswered again: no answer stays in the store to
+    count as a wrong one in the statistics and the review."""
+    from quizgen.drill.exam import MODE, start
+    from quizgen.drill.store import Store
+
+    multi = docs[ITEM_TYPES.index("multi-choice")]
+    store = Store.open(tmp_path / "progress.sqlite3")
+    exam = start(store, [multi], 600, {}, clock=FakeClock())
+
+    async def sit() -> None:
+        app = ExamApp(exam)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("space", "down", "space")
+            await pilot.pause()
+            assert [a.response for a in store.unfinished(MODE).answers] == [
+                [o["key"] for o in multi["options"][:2]]
+            ]
+            await pilot.press("space")  # the second unchecked: one of two
+            await pilot.pause()
+            assert exam.current.response is None
+            assert store.unfinished(MODE).answers == ()
+
+    run(sit())
+    assert store.stats().answered == 0 and store.mistakes() == []
+    store.close()

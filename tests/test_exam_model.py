@@ -469,3 +469,74 @@ def test_autosave_saves_the_time_used_while_the_exam_runs() -> None:
     with autosave(exam, every=0.01):
         assert saved.wait(30)  # no answer given: the thread saved it
     assert journal.times[0] == 12
+
+
+def _case(n: int) -> dict:
+    return {
+        "id": f"case@1#{n}",
+        "family": "case",
+        "item_type": "case-study",
+        "objective": "O1",
+        "stem": "case",
+        "explanation": [],
+        "questions": [_doc(1), _doc(2, item_type="yes-no-series")],
+    }
+
+
+def test_an_answer_taken_back_is_no_answer_in_the_store(tmp_path) -> None:
+    """A multi-choice unchecked below its count (or a drop-down cleared) hands the exam None:
+    the stored answer goes, and nothing counts it as a wrong answer."""
+    clock = FakeClock()
+    store, exam = _stored(tmp_path, [_doc(0), _doc(1)], clock)
+    exam.answer(RIGHT)
+    assert [a.response for a in store.unfinished(MODE).answers] == [RIGHT]
+    exam.answer(None)
+    assert exam.current.response is None and exam.current.grade is None
+    assert not exam.current.started and exam.review().unanswered == (1, 2)
+    info = store.unfinished(MODE)
+    assert info.answers == () and info.drafts == ()
+    assert store.stats().answered == 0 and store.mistakes() == []
+    store.close()
+
+
+def test_a_case_study_answered_in_part_is_a_draft_not_an_answer(tmp_path) -> None:
+    clock = FakeClock()
+    docs = [_doc(0), _case(1)]
+    store, exam = _stored(tmp_path, docs, clock)
+    exam.goto(1)
+    clock.now += 20
+    exam.answer([RIGHT, None])
+    info = store.unfinished(MODE)
+    assert info.answers == ()
+    assert [(d.position, d.response, d.seconds) for d in info.drafts] == [(1, [RIGHT, None], 20)]
+    assert store.stats().answered == 0 and store.mistakes() == []
+    store.close()
+
+    with Store.open(tmp_path / "progress.sqlite3") as store:
+        again = resume(store, store.unfinished(MODE), docs, clock=clock)
+        assert again.items[1].response == [RIGHT, None] and again.items[1].started
+        assert again.time_left() == 600 - 20
+        again.goto(1)
+        again.answer([RIGHT, [True, True]])  # complete: an answer now, the draft gone
+        info = store.unfinished(MODE)
+        assert [(a.position, a.response) for a in info.answers] == [(1, [RIGHT, [True, True]])]
+        assert info.drafts == ()
+        again.answer([RIGHT, None])  # the screen cleared one of its questions again
+        info = store.unfinished(MODE)
+        assert info.answers == () and len(info.drafts) == 1
+
+
+def test_items_unanswered_at_submit_are_not_stored_but_the_report_counts_them(tmp_path) -> None:
+    clock = FakeClock()
+    store, exam = _stored(tmp_path, [_doc(0), _doc(1), _case(2)], clock)
+    exam.answer(WRONG)
+    exam.goto(2)
+    exam.answer([RIGHT, None])
+    report = exam.submit()
+    assert report.answered == 1
+    assert report.points < 3
+    info = store.session(exam.session)
+    assert [a.position for a in info.answers] == [0]  # only the answer given in full
+    assert [m.question_id for m in store.mistakes()] == ["fake@1#0"]
+    assert store.stats().answered == 1
+    store.close()

@@ -57,7 +57,9 @@ Grader = Callable[[Doc, Response], Grade]
 class Journal(Protocol):
     """Where the exam writes each event as it happens (the progress store)."""
 
-    def answered(self, item: Item) -> None: ...
+    def answered(self, item: Item) -> None:
+        """``item``'s response changed: complete, in part (a case study) or taken back
+        (None)."""
 
     def flagged(self, item: Item) -> None: ...
 
@@ -201,10 +203,11 @@ class Exam:
 
     def answer(self, response: Response) -> Item:
         """Answer the current item with ``response`` (the grading module's format); the
-        grader rejects a malformed one. Recorded at once in the journal."""
+        grader rejects a malformed one. None takes the answer back (a choice unchecked on the
+        screen): the item is unanswered again. Recorded at once in the journal."""
         item = self.current
         self._check_open(item)
-        item.grade = self._grader(item.doc, response)
+        item.grade = None if response is None else self._grader(item.doc, response)
         item.response = response
         now = self._clock()
         item.seconds += now - self._last_event
@@ -265,13 +268,31 @@ MODE = "exam"
 
 class StoreJournal:
     """Writes each event of an exam to the progress store (quizgen.drill.store.Store) as it
-    happens, each one committed before the call returns."""
+    happens, each one committed before the call returns.
+
+    The store's answers are what the learner's statistics, review and scheduler count, so only
+    complete answers go there. A case study answered in part is kept as a draft (for resuming
+    only); an answer taken back is removed. Items unanswered (or answered in part) when the
+    exam is submitted are never stored as answers: the report counts them as 0 points, the
+    statistics do not count them at all."""
 
     def __init__(self, store: Any, session: int) -> None:
         self.store = store
         self.session = session
 
     def answered(self, item: Item) -> None:
+        if not item.started:
+            self.store.forget_answer(self.session, item.doc["id"])
+            return
+        if not item.answered:
+            self.store.save_draft(
+                self.session,
+                item.doc["id"],
+                item.response,
+                seconds=item.seconds,
+                position=item.position,
+            )
+            return
         self.store.record_answer(
             self.session,
             item.doc,
@@ -344,13 +365,18 @@ def resume(
         docs,
         float(info.options["seconds"]),
         clock=clock,
-        used=max(info.seconds_used or 0.0, sum(row.seconds for row in info.answers)),
+        used=max(
+            info.seconds_used or 0.0,
+            sum(row.seconds for row in (*info.answers, *info.drafts)),
+        ),
         journal=StoreJournal(store, info.id),
     )
     exam.session = info.id
     items = {item.doc["id"]: item for item in exam.items}
     latest = None
-    for row in info.answers:
+    stored = [(row, row.answered_at) for row in info.answers]
+    stored += [(draft, draft.saved_at) for draft in info.drafts]  # case studies in part
+    for row, saved in stored:
         item = items.get(row.question_id)
         if item is None:
             raise ExamError(f"exam {info.id}: answer to {row.question_id}, which it did not plan")
@@ -363,16 +389,13 @@ def resume(
             ) from None
         item.response, item.seconds = row.response, row.seconds
         item.locked = item.locks and item.answered
-        if latest is None or (row.answered_at, row.position) >= (
-            latest.answered_at,
-            latest.position,
-        ):
-            latest = row
+        if latest is None or (saved, row.position) >= latest[1:]:
+            latest = (row.question_id, saved, row.position)
     for question_id in info.flags:
         if question_id in items:
             items[question_id].flagged = True
     if latest is not None:
-        exam.position = min(items[latest.question_id].position + 1, len(exam.items) - 1)
+        exam.position = min(items[latest[0]].position + 1, len(exam.items) - 1)
     return exam
 
 

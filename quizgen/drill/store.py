@@ -102,8 +102,20 @@ def _v1(db: sqlite3.Connection) -> None:
 
 
 def _v2(db: sqlite3.Connection) -> None:
-    """The time an exam has used, saved while it runs (NULL for sessions written by v1)."""
+    """The time an exam has used, saved while it runs (NULL for sessions written by v1), and
+    drafts: incomplete exam answers (a case study answered in part), kept for resuming only."""
     db.execute("ALTER TABLE sessions ADD COLUMN seconds_used REAL")
+    db.execute(
+        """CREATE TABLE drafts (
+            session INTEGER NOT NULL REFERENCES sessions(id),
+            question_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            response TEXT NOT NULL,         -- JSON, as quizgen.drill.grading reads it
+            seconds REAL NOT NULL,
+            saved_at TEXT NOT NULL,         -- UTC ISO 8601
+            PRIMARY KEY (session, question_id)
+        )"""
+    )
 
 
 #: MIGRATIONS[n] takes the schema from version n to n + 1 (inside the caller's transaction).
@@ -136,6 +148,18 @@ class AnswerRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Draft:
+    """An incomplete answer of an exam (a case study answered in part): kept so that the exam
+    resumes as it was, never graded and never counted in the learner's progress."""
+
+    position: int
+    question_id: str
+    response: Any
+    seconds: float
+    saved_at: datetime  # UTC
+
+
+@dataclass(frozen=True, slots=True)
 class SessionInfo:
     """A session as stored: what was asked for, what was answered, how it ended."""
 
@@ -149,6 +173,7 @@ class SessionInfo:
     finished: datetime | None
     summary: dict[str, Any] | None
     seconds_used: float | None = None  # an exam's time used as last saved (save_time)
+    drafts: tuple[Draft, ...] = ()  # by position
 
     @property
     def answered(self) -> frozenset[str]:
@@ -375,7 +400,9 @@ class Store:
         """Record (committed before returning) the answer to ``doc`` in ``session``.
 
         Answering the same question again in a session replaces the earlier answer (an exam
-        answer changed before submitting); it keeps its position unless one is given.
+        answer changed before submitting) and any draft of it; it keeps its position unless one
+        is given. Only complete answers are recorded: they are what the statistics, the review
+        of mistakes and the scheduler count (an incomplete one is a draft, see save_draft).
         ``position`` defaults to the number of questions answered before in the session.
         ``flagged=True`` flags the question; False leaves its flag as it is (see set_flag).
         """
@@ -418,6 +445,44 @@ class Store:
                 db.execute(
                     "INSERT OR IGNORE INTO flags (session, question_id) VALUES (?, ?)",
                     (session, doc["id"]),
+                )
+            db.execute(
+                "DELETE FROM drafts WHERE session = ? AND question_id = ?", (session, doc["id"])
+            )
+
+        self._transaction(write)
+
+    def save_draft(
+        self, session: int, question_id: str, response: Any, *, seconds: float, position: int
+    ) -> None:
+        """Keep an incomplete answer of an exam (committed before returning) in place of any
+        answer recorded for ``question_id`` in ``session``: it is no longer an answer."""
+
+        def write(db: sqlite3.Connection) -> None:
+            self._known_session(db, session)
+            db.execute(
+                "DELETE FROM answers WHERE session = ? AND question_id = ?", (session, question_id)
+            )
+            db.execute(
+                "INSERT INTO drafts (session, question_id, position, response, seconds, saved_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session, question_id) DO UPDATE SET"
+                " position = excluded.position, response = excluded.response,"
+                " seconds = excluded.seconds, saved_at = excluded.saved_at",
+                (session, question_id, position, json.dumps(response), float(seconds), _now()),
+            )
+
+        self._transaction(write)
+
+    def forget_answer(self, session: int, question_id: str) -> None:
+        """Remove the answer (or draft) to ``question_id`` in ``session``, committed before
+        returning: an exam answer taken back (a choice unchecked) is no answer at all."""
+
+        def write(db: sqlite3.Connection) -> None:
+            self._known_session(db, session)
+            for table in ("answers", "drafts"):
+                db.execute(
+                    f"DELETE FROM {table} WHERE session = ? AND question_id = ?",
+                    (session, question_id),
                 )
 
         self._transaction(write)
@@ -530,6 +595,11 @@ class Store:
             answers = db.execute(
                 f"{_ANSWERS} WHERE a.session = ? ORDER BY a.position, a.id", (session,)
             ).fetchall()
+            drafts = db.execute(
+                "SELECT position, question_id, response, seconds, saved_at FROM drafts"
+                " WHERE session = ? ORDER BY position, question_id",
+                (session,),
+            ).fetchall()
             return SessionInfo(
                 id=row["id"],
                 mode=row["mode"],
@@ -541,6 +611,10 @@ class Store:
                 finished=None if row["finished"] is None else _time(row["finished"]),
                 summary=None if row["summary"] is None else json.loads(row["summary"]),
                 seconds_used=row["seconds_used"],
+                drafts=tuple(
+                    Draft(position, qid, json.loads(response), seconds, _time(at))
+                    for position, qid, response, seconds, at in drafts
+                ),
             )
 
         return self._read(read)
