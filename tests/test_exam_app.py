@@ -52,6 +52,14 @@ def wrong(doc: dict[str, Any]) -> Any:
     return [right[0], wrong(doc["questions"][1]), *right[2:]]  # case study
 
 
+def earned(doc: dict[str, Any], response: Any) -> list[float]:
+    """The points ``response`` earns per question the report counts: one per question of a
+    case study (each weighs as much as any other question), else one."""
+    if doc["item_type"] == "case-study":
+        return [grade(sub, r).score for sub, r in zip(doc["questions"], response, strict=True)]
+    return [grade(doc, response).score]
+
+
 # -- driving the widgets with keys ----------------------------------------------------------
 
 
@@ -132,8 +140,10 @@ def test_every_item_type_answered_with_keys_then_reviewed_submitted_and_reported
 
     lines = run(sit())
     assert exam.submitted
-    points = sum(grade(doc, response).score for doc, response in zip(docs, given, strict=True))
-    scaled = round(1000 * points / len(docs))
+    per_question = [
+        points for doc, answer in zip(docs, given, strict=True) for points in earned(doc, answer)
+    ]
+    scaled = round(1000 * sum(per_question) / len(per_question))
     assert scaled < 700  # the wrong answers cost enough to fail
     assert lines[0] == f"Score: {scaled} of 1000 (FAIL; the pass mark is 700)"
     assert lines == report_lines(exam.report())

@@ -282,7 +282,8 @@ def test_a_case_study_counts_as_answered_only_when_every_question_is() -> None:
     exam.answer([RIGHT, [True, False]])
     assert exam.review().answered == (1,)
     report = exam.submit()
-    assert report.points == 0.75  # 3 of the 4 parts: two options, two statements
+    # each of its questions counts as one: 1 (both options) + 0.5 (one statement of two)
+    assert (report.points, report.items, report.answered, report.exam_items) == (1.5, 2, 2, 1)
 
 
 def test_report_lines_give_the_figures_and_the_missed_items() -> None:
@@ -533,10 +534,44 @@ def test_items_unanswered_at_submit_are_not_stored_but_the_report_counts_them(tm
     exam.goto(2)
     exam.answer([RIGHT, None])
     report = exam.submit()
-    assert report.answered == 1
-    assert report.points < 3
+    assert (report.items, report.answered, report.points) == (4, 2, 1.0)
     info = store.session(exam.session)
     assert [a.position for a in info.answers] == [0]  # only the answer given in full
     assert [m.question_id for m in store.mistakes()] == ["fake@1#0"]
     assert store.stats().answered == 1
     store.close()
+
+
+def test_each_question_of_a_case_study_weighs_as_much_as_any_other_question() -> None:
+    """A case study of a single choice and a three-statement yes/no series: each is one
+    question, whatever its number of parts (before, the series weighed three times as much)."""
+    single = {
+        "id": "single@1#1",
+        "item_type": "single-choice",
+        "objective": "Single",
+        "stem": "pick",
+        "options": [
+            {"key": "A", "text": "right", "correct": True},
+            {"key": "B", "text": "wrong", "correct": False},
+        ],
+    }
+    series = {
+        "id": "series@1#1",
+        "item_type": "yes-no-series",
+        "objective": "Series",
+        "stem": "judge",
+        "statements": [{"text": t, "answer": True} for t in ("one", "two", "three")],
+    }
+    case = {**_case(1), "objective": "Case", "questions": [single, series]}
+    exam = _exam([case, _doc(2, objective="Other")])
+    exam.answer(["A", [False, False, False]])  # the single choice right, the series wrong
+    exam.next()
+    exam.answer(RIGHT)
+    report = exam.submit()
+    assert (report.items, report.points, report.scaled) == (3, 2.0, 667)
+    by_name = {o.objective: (o.items, o.points) for o in report.objectives}
+    assert by_name == {"Single": (1, 1.0), "Series": (1, 0.0), "Other": (1, 1.0)}
+    text = "\n".join(report_lines(report))
+    assert "Points: 2 of 3 (3 of 3 answered," in text
+    assert "Each question of a case study counts as one: 3 questions in 2 items." in text
+    assert "Question 1 (case-study, Case): 1 of 2 points" in text

@@ -98,6 +98,14 @@ def wrong(doc: dict[str, Any]) -> Any:
     return [right[0], wrong(doc["questions"][1]), *right[2:]]
 
 
+def earned(doc: dict[str, Any], response: Any) -> list[float]:
+    """The points ``response`` earns per question the report counts: one per question of a
+    case study (each weighs as much as any other question), else one."""
+    if doc["item_type"] == "case-study":
+        return [grade(sub, r).score for sub, r in zip(doc["questions"], response, strict=True)]
+    return [grade(doc, response).score]
+
+
 def answer(child: pexpect.spawn, doc: dict[str, Any], response: Any, number: int) -> None:
     for line in typed(doc, response):
         child.expect(PROMPT)
@@ -143,12 +151,15 @@ def test_plain_exam_with_flagging_review_and_report(tmp_path: Path, docs) -> Non
     child.close()
     assert child.exitstatus == 0, screen(child)[-2000:]
 
-    points = sum(grade(doc, given[n]).score for n, doc in enumerate(docs))
-    scaled = round(1000 * points / COUNT)
+    per_question = [points for n, doc in enumerate(docs) for points in earned(doc, given[n])]
+    questions = len(per_question)
+    assert questions > COUNT  # the case study's questions count one each
+    scaled = round(1000 * sum(per_question) / questions)
     verdict = "PASS" if scaled >= 700 else "FAIL"
     text = screen(child).replace("\r\n", "\n")
     assert f"Score: {scaled} of 1000 ({verdict}; the pass mark is 700)" in text
-    assert f"({COUNT} of {COUNT} answered," in text
+    assert f"({questions} of {questions} answered," in text
+    assert f"Each question of a case study counts as one: {questions} questions in {COUNT}" in text
     for n, doc in enumerate(docs):
         missed = grade(doc, given[n]).score < 1
         assert (f"\nQuestion {n + 1} ({doc['item_type']}, " in text) == missed

@@ -11,8 +11,9 @@ Rules taken from the real exam:
 - A yes/no statement series cannot be changed once the learner has answered it and moved on:
   it is *locked* (it can still be looked at).
 - The clock runs from the start; when it runs out the exam can only be submitted.
-- Every item weighs the same; an item earns its grade's score (partial credit, 0..1). The
-  scaled score is ``round(1000 * points / items)`` and 700 passes.
+- Every question weighs the same, and each question of a case study is a question of its
+  own (as on AZ-104): a question earns its grade's score (partial credit, 0..1). The scaled
+  score is ``round(1000 * points / questions)`` and 700 passes.
 
 The clock is injectable (``clock``, seconds, monotonic) and so is what keeps the answers
 (``journal``: the progress store through :class:`StoreJournal`, a list in tests), so the model
@@ -109,6 +110,33 @@ class Item:
     @property
     def misconceptions(self) -> tuple[str, ...]:
         return self.grade.misconceptions if self.grade is not None else ()
+
+    def scored(self) -> tuple[Scored, ...]:
+        """What the item counts in the report: one question, or one per question of a case
+        study (each its own grade's score), so that every question weighs the same."""
+        doc = self.doc
+        if doc["item_type"] != "case-study":
+            return (Scored(doc["objective"], self.score, self.answered),)
+        questions = doc["questions"]
+        responses = self.response or [None] * len(questions)
+        grades = self.grade.subgrades if self.grade is not None else (None,) * len(questions)
+        return tuple(
+            Scored(
+                sub.get("objective", doc["objective"]),
+                sub_grade.score if sub_grade is not None and given is not None else 0.0,
+                given is not None,
+            )
+            for sub, given, sub_grade in zip(questions, responses, grades, strict=True)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One question as the report counts it (a case study counts one per question)."""
+
+    objective: str
+    points: float  # 0..1
+    answered: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,12 +453,13 @@ class Misconception:
 
 @dataclass(frozen=True, slots=True)
 class Missed:
-    """An item that did not earn its full point, with what the learner needs to learn."""
+    """An item that did not earn its full points, with what the learner needs to learn."""
 
     number: int
     doc: Doc
     response: Response
-    score: float
+    points: float
+    worth: int  # the points it could earn: 1, or a case study's number of questions
 
     @property
     def explanation(self) -> tuple[str, ...]:
@@ -439,14 +468,15 @@ class Missed:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    items: int
-    answered: int
+    items: int  # questions counted: a case study counts one per question
+    answered: int  # of those
     points: float
     time_used: float
     objectives: tuple[ObjectiveScore, ...]
     missed: tuple[Missed, ...]
     misconceptions: tuple[Misconception, ...]
-    scores: tuple[float, ...] = field(default=())
+    scores: tuple[float, ...] = field(default=())  # per question counted
+    exam_items: int = 0  # items in the exam (a case study is one)
 
     @property
     def scaled(self) -> int:
@@ -459,9 +489,10 @@ class Report:
 
 def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
     """The final report of ``items`` as they stand."""
+    scored = [question for item in items for question in item.scored()]
     by_objective: dict[str, list[float]] = {}
-    for item in items:
-        by_objective.setdefault(item.doc["objective"], []).append(item.score)
+    for question in scored:
+        by_objective.setdefault(question.objective, []).append(question.points)
     shown: dict[str, list[int]] = {}
     examples: dict[str, str] = {}
     for item in items:
@@ -469,21 +500,27 @@ def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
             shown.setdefault(code, []).append(item.number)
             examples.setdefault(code, _line_naming(item.doc, code))
     counts = Counter({code: len(numbers) for code, numbers in shown.items()})
+    missed = []
+    for item in items:
+        earned = [question.points for question in item.scored()]
+        if sum(earned) < len(earned):
+            missed.append(Missed(item.number, item.doc, item.response, sum(earned), len(earned)))
     return Report(
-        items=len(items),
-        answered=sum(1 for i in items if i.answered),
-        points=sum(i.score for i in items),
+        items=len(scored),
+        answered=sum(1 for question in scored if question.answered),
+        points=sum(question.points for question in scored),
         time_used=time_used,
         objectives=tuple(
             ObjectiveScore(objective, len(scores), sum(scores))
             for objective, scores in sorted(by_objective.items())
         ),
-        missed=tuple(Missed(i.number, i.doc, i.response, i.score) for i in items if i.score < 1.0),
+        missed=tuple(missed),
         misconceptions=tuple(
             Misconception(code, count, tuple(shown[code]), examples[code])
             for code, count in counts.most_common()
         ),
-        scores=tuple(i.score for i in items),
+        scores=tuple(question.points for question in scored),
+        exam_items=len(items),
     )
 
 
@@ -523,6 +560,13 @@ def report_lines(result: Report, beliefs: Beliefs | None = None) -> list[str]:
         f"Score: {result.scaled} of {SCALE} ({verdict}; the pass mark is {PASS_MARK})",
         f"Points: {_points(result.points)} of {result.items} "
         f"({result.answered} of {result.items} answered, time used {clock_text(result.time_used)})",
+    ]
+    if result.exam_items and result.exam_items != result.items:
+        lines.append(
+            f"Each question of a case study counts as one: {result.items} questions in "
+            f"{result.exam_items} items."
+        )
+    lines += [
         "",
         "By objective:",
     ]
@@ -550,7 +594,7 @@ def report_lines(result: Report, beliefs: Beliefs | None = None) -> list[str]:
         lines += [
             "",
             f"Question {missed.number} ({doc['item_type']}, {doc['objective']}): "
-            f"{_points(missed.score)} of 1 point",
+            f"{_points(missed.points)} of {missed.worth} point{'s' if missed.worth > 1 else ''}",
             f"  {doc['stem']}",
             f"  Your answer: {describe(doc, missed.response)}",
             f"  Correct answer: {describe(doc, key(doc))}",
