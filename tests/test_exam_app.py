@@ -5,6 +5,8 @@ report's figures checked against the answers given."""
 from __future__ import annotations
 
 import asyncio
+import math
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -52,12 +54,22 @@ def wrong(doc: dict[str, Any]) -> Any:
     return [right[0], wrong(doc["questions"][1]), *right[2:]]  # case study
 
 
-def earned(doc: dict[str, Any], response: Any) -> list[float]:
-    """The points ``response`` earns per question the report counts: one per question of a
-    case study (each weighs as much as any other question), else one."""
+def earned(doc: dict[str, Any], response: Any) -> list[Fraction]:
+    """The points ``response`` earns per question the report counts, exactly (parts right
+    over parts): one per question of a case study (each weighs as much as any other
+    question), else one."""
     if doc["item_type"] == "case-study":
-        return [grade(sub, r).score for sub, r in zip(doc["questions"], response, strict=True)]
-    return [grade(doc, response).score]
+        pairs = zip(doc["questions"], response, strict=True)
+        return [earned(sub, r)[0] for sub, r in pairs]
+    parts = grade(doc, response).parts
+    return [Fraction(sum(parts), len(parts))]
+
+
+def scaled_score(per_question: list[Fraction]) -> int:
+    """1000 * points / questions rounded half up (a score that fails never shows 700)."""
+    ratio = sum(per_question) / len(per_question)
+    shown = math.floor(1000 * ratio + Fraction(1, 2))
+    return shown if ratio >= Fraction(7, 10) else min(shown, 699)
 
 
 # -- driving the widgets with keys ----------------------------------------------------------
@@ -143,7 +155,7 @@ def test_every_item_type_answered_with_keys_then_reviewed_submitted_and_reported
     per_question = [
         points for doc, answer in zip(docs, given, strict=True) for points in earned(doc, answer)
     ]
-    scaled = round(1000 * sum(per_question) / len(per_question))
+    scaled = scaled_score(per_question)
     assert scaled < 700  # the wrong answers cost enough to fail
     assert lines[0] == f"Score: {scaled} of 1000 (FAIL; the pass mark is 700)"
     assert lines == report_lines(exam.report())

@@ -3,6 +3,8 @@ lock, navigation, flags and the deadline, with a fake clock and a fake grader.""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from quizgen.drill.exam import (
@@ -575,3 +577,70 @@ def test_each_question_of_a_case_study_weighs_as_much_as_any_other_question() ->
     assert "Points: 2 of 3 (3 of 3 answered," in text
     assert "Each question of a case study counts as one: 3 questions in 2 items." in text
     assert "Question 1 (case-study, Case): 1 of 2 points" in text
+
+
+def _series(n: int, statements: int) -> dict:
+    """A yes/no series of ``statements`` statements, every one Yes."""
+    return {
+        "id": f"series@1#{n}",
+        "family": "series",
+        "item_type": "yes-no-series",
+        "objective": "O1",
+        "stem": f"series {n}",
+        "explanation": [],
+        "statements": [{"text": f"s{k}", "answer": True} for k in range(statements)],
+    }
+
+
+def _scored(rights: int, last_right: int) -> Exam:
+    """Ten questions: ``rights`` right, a 200-statement series with ``last_right`` statements
+    right, the rest unanswered."""
+    exam = _exam([*(_doc(i) for i in range(9)), _series(9, 200)])
+    for i in range(rights):
+        exam.goto(i)
+        exam.answer(RIGHT)
+    exam.goto(9)
+    exam.answer([True] * last_right + [False] * (200 - last_right))
+    exam.submit()
+    return exam
+
+
+def test_the_pass_mark_is_decided_on_the_exact_ratio() -> None:
+    """6.995 points of 10 is 699.5: it does not pass, and is not shown as 700."""
+    report = _scored(6, 199).report()
+    assert report.points == Fraction(6995, 1000)
+    assert not report.passed and report.scaled == 699
+    assert report_lines(report)[0] == "Score: 699 of 1000 (FAIL; the pass mark is 700)"
+
+
+def test_the_scaled_score_rounds_half_up() -> None:
+    """7.005 points of 10 is 700.5: shown as 701 (round() would give 700)."""
+    report = _scored(7, 1).report()
+    assert report.passed and report.scaled == 701
+    report = _scored(6, 200).report()  # 7 of 10 exactly
+    assert report.passed and report.scaled == 700
+
+
+def test_exactly_seventy_percent_passes_whatever_the_float_sum() -> None:
+    """Ten series of five statements with 0, 2, 4 (seven times) and 5 right: 7 points exactly,
+    6.999999999999999 when the scores are added as floats."""
+    exam = _exam([_series(i, 5) for i in range(10)])
+    for i, right in enumerate((0, 2, 4, 4, 4, 4, 4, 4, 4, 5)):
+        exam.goto(i)
+        exam.answer([True] * right + [False] * (5 - right))
+    report = exam.submit()
+    assert sum(item.score for item in exam.items) < 7  # what floats would have said
+    assert report.points == 7 and report.passed and report.scaled == 700
+    assert report.objectives[0].percent == 70
+
+
+def test_percent_per_objective_rounds_half_up() -> None:
+    exam = _exam([_doc(0), _series(1, 200)])
+    exam.answer(RIGHT)
+    exam.next()
+    exam.answer([True] * 9 + [False] * 191)  # 1.045 of 2: 52.25%
+    exam.submit()
+    assert exam.report().objectives[0].percent == 52
+    exam = _exam([_series(0, 8)])
+    exam.answer([True] * 1 + [False] * 7)  # 12.5%
+    assert exam.submit().objectives[0].percent == 13

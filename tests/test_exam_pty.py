@@ -11,11 +11,13 @@ hard-coded, and every figure of the report can be checked.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import signal
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +100,22 @@ def wrong(doc: dict[str, Any]) -> Any:
     return [right[0], wrong(doc["questions"][1]), *right[2:]]
 
 
-def earned(doc: dict[str, Any], response: Any) -> list[float]:
-    """The points ``response`` earns per question the report counts: one per question of a
-    case study (each weighs as much as any other question), else one."""
+def earned(doc: dict[str, Any], response: Any) -> list[Fraction]:
+    """The points ``response`` earns per question the report counts, exactly (parts right
+    over parts): one per question of a case study (each weighs as much as any other
+    question), else one."""
     if doc["item_type"] == "case-study":
-        return [grade(sub, r).score for sub, r in zip(doc["questions"], response, strict=True)]
-    return [grade(doc, response).score]
+        pairs = zip(doc["questions"], response, strict=True)
+        return [earned(sub, r)[0] for sub, r in pairs]
+    parts = grade(doc, response).parts
+    return [Fraction(sum(parts), len(parts))]
+
+
+def scaled_score(per_question: list[Fraction]) -> int:
+    """1000 * points / questions rounded half up (a score that fails never shows 700)."""
+    ratio = sum(per_question) / len(per_question)
+    shown = math.floor(1000 * ratio + Fraction(1, 2))
+    return shown if ratio >= Fraction(7, 10) else min(shown, 699)
 
 
 def answer(child: pexpect.spawn, doc: dict[str, Any], response: Any, number: int) -> None:
@@ -154,7 +166,7 @@ def test_plain_exam_with_flagging_review_and_report(tmp_path: Path, docs) -> Non
     per_question = [points for n, doc in enumerate(docs) for points in earned(doc, given[n])]
     questions = len(per_question)
     assert questions > COUNT  # the case study's questions count one each
-    scaled = round(1000 * sum(per_question) / questions)
+    scaled = scaled_score(per_question)
     verdict = "PASS" if scaled >= 700 else "FAIL"
     text = screen(child).replace("\r\n", "\n")
     assert f"Score: {scaled} of 1000 ({verdict}; the pass mark is 700)" in text

@@ -12,8 +12,10 @@ Rules taken from the real exam:
   it is *locked* (it can still be looked at).
 - The clock runs from the start; when it runs out the exam can only be submitted.
 - Every question weighs the same, and each question of a case study is a question of its
-  own (as on AZ-104): a question earns its grade's score (partial credit, 0..1). The scaled
-  score is ``round(1000 * points / questions)`` and 700 passes.
+  own (as on AZ-104): a question earns its grade's score (partial credit, 0..1), counted
+  exactly (as a fraction of its parts). The learner passes when ``points / questions`` is at
+  least 0.7, exactly; the scaled score shown is ``1000 * points / questions`` rounded half up,
+  except that a score that does not pass is never shown as 700 (699.5 shows 699).
 
 The clock is injectable (``clock``, seconds, monotonic) and so is what keeps the answers
 (``journal``: the progress store through :class:`StoreJournal`, a list in tests), so the model
@@ -31,11 +33,13 @@ killed outright (SIGKILL, a power cut) loses at most the time since the last sav
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Protocol
 
 from quizgen.drill.grading import AnswerError, Grade, describe, grade, key
@@ -108,6 +112,11 @@ class Item:
         return self.grade.score if self.grade is not None else 0.0
 
     @property
+    def exact_score(self) -> Fraction:
+        """``score`` as an exact fraction of the parts right (no float rounding)."""
+        return _exact(self.grade)
+
+    @property
     def misconceptions(self) -> tuple[str, ...]:
         return self.grade.misconceptions if self.grade is not None else ()
 
@@ -116,14 +125,14 @@ class Item:
         study (each its own grade's score), so that every question weighs the same."""
         doc = self.doc
         if doc["item_type"] != "case-study":
-            return (Scored(doc["objective"], self.score, self.answered),)
+            return (Scored(doc["objective"], self.exact_score, self.answered),)
         questions = doc["questions"]
         responses = self.response or [None] * len(questions)
         grades = self.grade.subgrades if self.grade is not None else (None,) * len(questions)
         return tuple(
             Scored(
                 sub.get("objective", doc["objective"]),
-                sub_grade.score if sub_grade is not None and given is not None else 0.0,
+                _exact(sub_grade) if given is not None else Fraction(0),
                 given is not None,
             )
             for sub, given, sub_grade in zip(questions, responses, grades, strict=True)
@@ -135,8 +144,20 @@ class Scored:
     """One question as the report counts it (a case study counts one per question)."""
 
     objective: str
-    points: float  # 0..1
+    points: Fraction  # 0..1
     answered: bool
+
+
+def _exact(grade: Grade | None) -> Fraction:
+    """A grade's score as an exact fraction: parts right over parts."""
+    if grade is None or not grade.parts:
+        return Fraction(0)
+    return Fraction(sum(grade.parts), len(grade.parts))
+
+
+def half_up(value: Fraction) -> int:
+    """``value`` rounded to a whole number, halves up (round() would take halves to even)."""
+    return math.floor(value + Fraction(1, 2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +368,7 @@ def summary(result: Report) -> dict[str, Any]:
     return {
         "items": result.items,
         "answered": result.answered,
-        "points": result.points,
+        "points": float(result.points),
         "scaled": result.scaled,
         "passed": result.passed,
         "seconds": result.time_used,
@@ -434,11 +455,12 @@ def resume(
 class ObjectiveScore:
     objective: str
     items: int
-    points: float
+    points: Fraction
 
     @property
     def percent(self) -> int:
-        return round(100 * self.points / self.items)
+        """Rounded half up."""
+        return half_up(100 * self.points / self.items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +480,7 @@ class Missed:
     number: int
     doc: Doc
     response: Response
-    points: float
+    points: Fraction
     worth: int  # the points it could earn: 1, or a case study's number of questions
 
     @property
@@ -470,7 +492,7 @@ class Missed:
 class Report:
     items: int  # questions counted: a case study counts one per question
     answered: int  # of those
-    points: float
+    points: Fraction
     time_used: float
     objectives: tuple[ObjectiveScore, ...]
     missed: tuple[Missed, ...]
@@ -480,11 +502,19 @@ class Report:
 
     @property
     def scaled(self) -> int:
-        return round(SCALE * self.points / self.items)
+        """``1000 * points / items`` rounded half up; below the pass mark when not passed
+        (699.5 does not pass, so it shows 699, not 700)."""
+        shown = half_up(SCALE * self.ratio)
+        return shown if self.passed else min(shown, PASS_MARK - 1)
+
+    @property
+    def ratio(self) -> Fraction:
+        """Points over questions, exactly."""
+        return Fraction(self.points) / self.items
 
     @property
     def passed(self) -> bool:
-        return self.scaled >= PASS_MARK
+        return self.ratio >= Fraction(PASS_MARK, SCALE)
 
 
 def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
@@ -508,10 +538,10 @@ def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
     return Report(
         items=len(scored),
         answered=sum(1 for question in scored if question.answered),
-        points=sum(question.points for question in scored),
+        points=sum((question.points for question in scored), Fraction(0)),
         time_used=time_used,
         objectives=tuple(
-            ObjectiveScore(objective, len(scores), sum(scores))
+            ObjectiveScore(objective, len(scores), sum(scores, Fraction(0)))
             for objective, scores in sorted(by_objective.items())
         ),
         missed=tuple(missed),
@@ -519,7 +549,7 @@ def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
             Misconception(code, count, tuple(shown[code]), examples[code])
             for code, count in counts.most_common()
         ),
-        scores=tuple(question.points for question in scored),
+        scores=tuple(float(question.points) for question in scored),
         exam_items=len(items),
     )
 
@@ -541,8 +571,8 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _points(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def _points(value: Fraction | float) -> str:
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 Beliefs = Callable[[str], tuple[str, str]]
