@@ -680,14 +680,15 @@ def stats(as_json: bool, days: int, db: str | None, plain: bool) -> None:
     "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D (1-5)."
 )
 @click.option(
-    "--resume/--new",
-    "resume_wanted",
-    default=None,
-    help="Resume the unfinished exam (the default when there is one), or abandon it and "
-    "start a new one.",
+    "--resume",
+    is_flag=True,
+    help="Resume the unfinished exam as it was started (the default when there is one and "
+    "no option above asks for another exam).",
 )
+@click.option("--new", is_flag=True, help="Abandon the unfinished exam and start a new one.")
 @_practice_options
-def exam(**kwargs: Any) -> None:
+@click.pass_context
+def exam(ctx: click.Context, resume: bool, new: bool, **kwargs: Any) -> None:
     """Sit a timed mock exam: no feedback until you submit, then your score and report.
 
     Flag questions for review, review before submitting; a yes/no series is locked once
@@ -695,11 +696,21 @@ def exam(**kwargs: Any) -> None:
     Ctrl-C and run quizgen exam again to resume. Exit status: 0 submitted or stopped with q,
     1 input ended first (--plain), 130 Ctrl-C, 2 bad input.
     """
+    from click.core import ParameterSource
+
     from quizgen.drill import exam_cli
     from quizgen.errors import QuizgenError
 
+    if resume and new:
+        raise click.UsageError("--resume and --new contradict each other; give one of them")
+    given = {
+        name: kwargs[name]
+        for name in exam_cli.SELECTION
+        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+    }
+    wanted = True if resume else (False if new else None)
     try:
-        code = exam_cli.sit(**kwargs)
+        code = exam_cli.sit(resume_wanted=wanted, given=given, **kwargs)
     except QuizgenError as error:
         click.echo(f"quizgen exam: {error}", err=True)
         raise SystemExit(2) from None

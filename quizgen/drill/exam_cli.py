@@ -4,7 +4,9 @@ Which exam is sat:
 
 - an unfinished exam in the progress store is resumed (the default, and ``--resume``, which
   fails when there is none), with its questions, answers, flags and the time that was left
-  when it stopped;
+  when it stopped. Options that choose the questions or the time (:data:`SELECTION`), when
+  given and different from the ones the stored exam was started with, are refused unless
+  ``--resume`` says to continue the stored exam as it is (or ``--new`` to start another);
 - ``--new`` abandons an unfinished exam (it is closed in the store; its answers stay in the
   learner's progress) and starts a new one.
 
@@ -53,6 +55,8 @@ from quizgen.errors import QuizgenError
 SUBMITTED, STOPPED, INPUT_ENDED, INTERRUPTED = 0, 0, 1, 130
 #: Minutes allowed per question when --minutes is not given.
 MINUTES_PER_QUESTION = 2
+#: The options that choose an exam's questions and time, as the session keeps them.
+SELECTION = ("count", "minutes", "seed", "family", "objective", "difficulty")
 #: How often the time used is saved while an exam runs.
 AUTOSAVE_SECONDS = 15.0
 
@@ -73,9 +77,11 @@ def choose(
     family: str | None,
     objective: str | None,
     difficulty: int | None,
+    given: dict[str, Any] | None = None,
     say: Say = _say,
 ) -> Exam:
-    """The exam to sit: the unfinished one resumed, or a new one (see the module docstring)."""
+    """The exam to sit: the unfinished one resumed, or a new one (see the module docstring).
+    ``given``: the SELECTION options the learner gave (not the defaults)."""
     from quizgen.questions.generate import QuestionError, by_id
 
     info = store.unfinished(MODE)
@@ -84,6 +90,22 @@ def choose(
             f"no unfinished exam in {store.path} to resume; run quizgen exam to start one"
         )
     if info is not None and resume_wanted is not False:
+        differ = [
+            (name, value, info.options.get(name))
+            for name, value in (given or {}).items()
+            if value != info.options.get(name)
+        ]
+        asked = ", ".join(f"--{name} {value}" for name, value, _ in differ)
+        stored = ", ".join(f"{_option(name, kept)}" for name, _, kept in differ)
+        if differ and resume_wanted is None:
+            raise ExamError(
+                f"the unfinished exam in {store.path} (started {info.started:%Y-%m-%d %H:%M} "
+                f"UTC) was not started with {asked} (it has {stored}). Run quizgen exam --new "
+                "with your options to start another (the unfinished one is abandoned), or "
+                "quizgen exam --resume to continue the stored one as it is"
+            )
+        if differ:
+            say(f"Not used: {asked} (the exam is resumed as it was started: {stored}).")
         try:
             docs = [by_id(question_id) for question_id in info.planned or ()]
         except QuestionError as error:
@@ -119,6 +141,11 @@ def choose(
     again = f" (pass --seed {seed} to get these questions again)" if drawn else ""
     say(f"Exam: {len(docs)} questions, {allowed} minutes, seed {seed}{again}.")
     return exam
+
+
+def _option(name: str, value: Any) -> str:
+    """A stored selection option in words: "--count 50", "no --family"."""
+    return f"no --{name}" if value is None else f"--{name} {value}"
 
 
 def draw(count: int, seed: int, **filters: Any) -> list[dict[str, Any]]:
@@ -235,6 +262,7 @@ def sit(
     plain: bool,
     resume_wanted: bool | None,
     db: str | None,
+    given: dict[str, Any] | None = None,
     say: Say = _say,
 ) -> int:
     """Run ``quizgen exam``; returns the exit status. QuizgenError for bad input."""
@@ -248,6 +276,7 @@ def sit(
             family=family,
             objective=objective,
             difficulty=difficulty,
+            given=given,
             say=say,
         )
         try:
