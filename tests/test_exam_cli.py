@@ -62,3 +62,18 @@ def test_resume_and_new_together_are_bad_input(db: str) -> None:
     code, out, err = invoke("exam", "--resume", "--new", "--db", db)
     assert code == 2 and "Traceback" not in out + err
     assert "--resume and --new contradict each other" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--family", "nope"), "--family nope"),
+        (("--objective", "zzz"), "--objective zzz"),
+        (("--family", "nsg-priority", "--objective", "zz"), "--family nsg-priority --objective zz"),
+    ],
+)
+def test_filters_no_family_matches_name_the_exam_options(tmp_path: Path, args, named) -> None:
+    code, out, err = invoke("exam", *args, "--db", str(tmp_path / "p.sqlite3"))
+    assert code == 2 and "Traceback" not in out + err
+    assert f"quizgen exam: no question family matches {named}; see 'quizgen generate --list'" in err
+    assert "--type" not in err  # exam has no --type

@@ -153,8 +153,16 @@ def draw(count: int, seed: int, **filters: Any) -> list[dict[str, Any]]:
     type the filters allow (when ``count`` leaves room), the rest drawn freely, in a shuffled
     order with the case studies last (the real exam keeps them in a section of their own)."""
     from quizgen.questions import ITEM_TYPES
-    from quizgen.questions.generate import QuestionError, generate
+    from quizgen.questions.generate import QuestionError, generate, matching
 
+    if not matching(family=filters.get("family"), objective=filters.get("objective")):
+        asked = " ".join(
+            f"--{name} {filters[name]}" for name in ("family", "objective") if filters.get(name)
+        )
+        raise ExamError(
+            f"no question family matches {asked}; see 'quizgen generate --list' for the "
+            "families and their objectives"
+        )
     rng = random.Random(seed)
     docs: list[dict[str, Any]] = []
     if count >= len(ITEM_TYPES):

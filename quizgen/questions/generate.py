@@ -17,7 +17,7 @@ from typing import Any
 from quizgen.errors import QuizgenError
 from quizgen.questions.bank import Wording, load_wording
 from quizgen.questions.families import families
-from quizgen.questions.family import Context
+from quizgen.questions.family import Context, Family
 from quizgen.questions.gate import problems
 
 Doc = dict[str, Any]
@@ -67,6 +67,20 @@ def _fingerprint(doc: Doc) -> str:
     )
 
 
+def matching(
+    family: str | None = None, item_type: str | None = None, objective: str | None = None
+) -> list[Family]:
+    """The families that ``family`` (a name), ``item_type`` and ``objective`` (part of the
+    objective's wording, any case) allow; every family for no filter."""
+    return [
+        f
+        for f in families().values()
+        if (family is None or f.name == family)
+        and (item_type is None or item_type in f.spec.item_types)
+        and (objective is None or objective.lower() in wording(f.name).objective.lower())
+    ]
+
+
 def generate(
     count: int,
     seed: int,
@@ -75,13 +89,7 @@ def generate(
     objective: str | None = None,
     difficulty: int | None = None,
 ) -> list[Doc]:
-    chosen = [
-        f
-        for f in families().values()
-        if (family is None or f.name == family)
-        and (item_type is None or item_type in f.spec.item_types)
-        and (objective is None or objective.lower() in wording(f.name).objective.lower())
-    ]
+    chosen = matching(family, item_type, objective)
     if not chosen:
         raise QuestionError(
             "no family matches --family/--type/--objective; see 'quizgen generate --list'"
