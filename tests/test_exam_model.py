@@ -264,8 +264,8 @@ def test_report_names_the_misconceptions_of_wrong_picks() -> None:
         ("T-19", 3, (1, 2, 4)),
         ("T-25", 1, (2,)),
     ]
-    assert shown[0].example == EXPLAIN[1]
-    assert shown[1].example == EXPLAIN[2]
+    assert shown[0].example == "question 1: C. gamma"  # first shown in question 1
+    assert shown[1].example == "question 2: D. delta"
 
 
 def test_a_case_study_counts_as_answered_only_when_every_question_is() -> None:
@@ -304,14 +304,14 @@ def test_report_lines_give_the_figures_and_the_missed_items() -> None:
     assert "  Your answer: A, C\n  Correct answer: A, B" in text
     assert "Question 3 (multi-choice, NSG): 0 of 1 point" in text
     assert "  Your answer: no answer" in text
-    assert "  T-19, question 2:\n    " + EXPLAIN[1] in text
+    assert "  T-19, question 2:\n    You picked in question 2: C. gamma" in text
     assert "Question 1 " not in text
     with_beliefs = report_lines(exam.report(), beliefs=lambda code: (f"belief {code}", "RULE-1"))
     at = with_beliefs.index("  T-19, question 2:")
     assert with_beliefs[at : at + 3] == [
         "  T-19, question 2:",
-        "    You picked what fits the belief: belief T-19. What holds: RULE-1.",
-        "    " + EXPLAIN[1],
+        "    You picked in question 2: C. gamma",
+        "    That fits the belief: belief T-19. What holds: RULE-1.",
     ]
 
 
@@ -644,3 +644,44 @@ def test_percent_per_objective_rounds_half_up() -> None:
     exam = _exam([_series(0, 8)])
     exam.answer([True] * 1 + [False] * 7)  # 12.5%
     assert exam.submit().objectives[0].percent == 13
+
+
+def test_a_misconception_is_shown_with_the_option_picked_not_a_line_naming_it() -> None:
+    """The first explanation line naming T-19 is about option D; the learner picked C (T-19):
+    the report shows C and the belief of T-19, in a case study too."""
+    options = [
+        {"key": "A", "text": "alpha", "correct": True},
+        {"key": "B", "text": "beta", "correct": False, "misconception": "T-25"},
+        {"key": "C", "text": "gamma", "correct": False, "misconception": "T-19"},
+        {"key": "D", "text": "delta", "correct": False, "misconception": "T-25"},
+    ]
+    single = {
+        "id": "single@1#1",
+        "item_type": "single-choice",
+        "objective": "O1",
+        "stem": "pick one",
+        "options": options,
+        "explanation": ["Not delta: unlike T-19 it is about peering (T-25).", "gamma (T-19)."],
+    }
+    case = {**_case(2), "questions": [{**single, "id": "sub"}, single]}
+    exam = _exam([single, case])
+    exam.answer("C")
+    exam.next()
+    exam.answer(["A", "B"])
+    report = exam.submit()
+    assert [(m.code, m.numbers, m.example) for m in report.misconceptions] == [
+        ("T-19", (1,), "question 1: C. gamma"),
+        ("T-25", (2,), "question 2.2: B. beta"),
+    ]
+    beliefs = {"T-19": ("B19", "R19"), "T-25": ("B25", "R25")}
+    lines = report_lines(report, beliefs=beliefs.__getitem__)
+    at = lines.index("  T-19, question 1:")
+    assert lines[at : at + 6] == [
+        "  T-19, question 1:",
+        "    You picked in question 1: C. gamma",
+        "    That fits the belief: B19. What holds: R19.",
+        "  T-25, question 2:",
+        "    You picked in question 2.2: B. beta",
+        "    That fits the belief: B25. What holds: R25.",
+    ]
+    assert "Not delta" not in "\n".join(lines[: lines.index("Missed items (2):")])

@@ -34,7 +34,6 @@ killed outright (SIGKILL, a power cut) loses at most the time since the last sav
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -470,7 +469,7 @@ class Misconception:
     code: str
     count: int
     numbers: tuple[int, ...]  # the questions where it showed
-    example: str  # an explanation line that names it
+    example: str  # the option picked that stands for it, where it first showed
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,7 +527,7 @@ def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
     for item in items:
         for code in item.misconceptions:
             shown.setdefault(code, []).append(item.number)
-            examples.setdefault(code, _line_naming(item.doc, code))
+            examples.setdefault(code, _picked(item, code))
     counts = Counter({code: len(numbers) for code, numbers in shown.items()})
     missed = []
     for item in items:
@@ -554,10 +553,23 @@ def report(items: Sequence[Item], time_used: float = 0.0) -> Report:
     )
 
 
-def _line_naming(doc: Doc, code: str) -> str:
-    """An explanation line of ``doc`` that names misconception ``code`` (else the code)."""
-    pattern = re.compile(rf"\b{re.escape(code)}\b")
-    return next((line for line in doc.get("explanation", ()) if pattern.search(line)), code)
+def _picked(item: Item, code: str) -> str:
+    """The option the learner picked in ``item`` that stands for misconception ``code``, as
+    "question 2: C. its text" (in a case study "question 8.2: ..."). The grade's
+    misconceptions come from the options picked, so there is one."""
+    doc, response = item.doc, item.response
+    pairs = [(str(item.number), doc, response)]
+    if doc["item_type"] == "case-study":
+        pairs = [
+            (f"{item.number}.{k}", sub, given)
+            for k, (sub, given) in enumerate(zip(doc["questions"], response, strict=True), 1)
+        ]
+    for number, sub, given in pairs:
+        keys = [given] if isinstance(given, str) else (given or [])
+        for option in sub.get("options", ()):
+            if option["key"] in keys and option.get("misconception") == code:
+                return f"question {number}: {option['key']}. {option['text']}"
+    return f"question {item.number}"
 
 
 # -- the report in words --------------------------------------------------------------------
@@ -611,10 +623,10 @@ def report_lines(result: Report, beliefs: Beliefs | None = None) -> list[str]:
         for m in result.misconceptions:
             where = ", ".join(str(n) for n in m.numbers)
             lines.append(f"  {m.code}, question{'s' if len(m.numbers) > 1 else ''} {where}:")
+            lines.append(f"    You picked in {m.example}")
             if beliefs is not None:
                 belief, rule = beliefs(m.code)
-                lines.append(f"    You picked what fits the belief: {belief}. What holds: {rule}.")
-            lines.append(f"    {m.example}")
+                lines.append(f"    That fits the belief: {belief}. What holds: {rule}.")
     if not result.missed:
         lines += ["", "No item missed."]
     else:
