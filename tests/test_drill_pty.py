@@ -289,7 +289,7 @@ def test_a_flagged_then_skipped_question_comes_back_in_review(tmp_path: Path) ->
 
 
 def test_empty_db_option_is_refused(tmp_path: Path) -> None:
-    for command in ("drill", "review", "stats"):
+    for command in ("drill", "review", "stats", "exam"):
         child = spawn(command, "--db", "", env=None)
         child.expect(pexpect.EOF)
         child.close()

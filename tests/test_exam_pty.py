@@ -341,3 +341,24 @@ def test_full_screen_quit_and_resume_do_not_give_time_back(tmp_path: Path) -> No
     child.close()
     assert left < "3:58"
     assert _resumed_time_left(db) == left
+
+
+def test_an_exam_running_elsewhere_is_not_resumed_twice(tmp_path: Path, docs) -> None:
+    """A second quizgen exam on the same store while the first still runs is refused (exit 2);
+    once the first is gone, the exam resumes as usual."""
+    db = tmp_path / "progress.sqlite3"
+    first = spawn("exam", "--plain", "--db", str(db), "--count", str(COUNT), "--seed", str(SEED))
+    answer(first, docs[0], key(docs[0]), 1)
+    first.expect(PROMPT)
+    second = spawn("exam", "--plain", "--db", str(db))
+    second.expect(pexpect.EOF)
+    second.close()
+    assert second.exitstatus == 2
+    assert "is open in another quizgen right now" in screen(second)
+    first.kill(signal.SIGKILL)
+    first.close()
+    third = spawn("exam", "--plain", "--db", str(db))
+    third.expect(r"Resuming the exam started .* UTC: 1 of 8 answered")
+    third.expect(PROMPT)
+    third.sendline("q")
+    third.expect(pexpect.EOF)

@@ -6,11 +6,10 @@ import os
 import random
 import shutil
 import sys
-from pathlib import Path
 from typing import Any
 
 from quizgen.drill.practice import Console, Drill, Filters
-from quizgen.drill.store import Stats, Store, default_path
+from quizgen.drill.store import Stats, Store, db_path, default_path
 from quizgen.errors import QuizgenError
 
 EMPTY_STATS = Stats(0, 0, 0.0, 0, (), (), (), (), (), 0)
@@ -125,18 +124,6 @@ def _clear_reviewed_flags(
     for flagged_in, question_id in flagged:
         if family_of(question_id) in right:
             store.set_flag(flagged_in, question_id, False)
-
-
-def db_path(db: str | None) -> Path | None:
-    """--db as given: None means the default database; an empty value is a mistake."""
-    if db is None:
-        return None
-    if not db.strip():
-        raise QuizgenError(
-            "--db is empty; expected the path of a database file, e.g. --db progress.sqlite3 "
-            "(leave --db out to use your default progress database)"
-        )
-    return Path(db)
 
 
 def stats_text(db: str | None, days: int, as_json: bool, plain: bool = False) -> str:

@@ -36,7 +36,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from typing import Any
 
 from quizgen.drill.exam import (
@@ -49,7 +48,7 @@ from quizgen.drill.exam import (
     resume,
     start,
 )
-from quizgen.drill.store import Store
+from quizgen.drill.store import Store, db_path
 from quizgen.errors import QuizgenError
 
 SUBMITTED, STOPPED, INPUT_ENDED, INTERRUPTED = 0, 0, 1, 130
@@ -85,6 +84,12 @@ def choose(
     from quizgen.questions.generate import QuestionError, by_id
 
     info = store.unfinished(MODE)
+    if info is not None and not store.claim(info.id):
+        raise ExamError(
+            f"the unfinished exam in {store.path} (started {info.started:%Y-%m-%d %H:%M} UTC) "
+            "is open in another quizgen right now; go on there, or quit it (q) and run "
+            "quizgen exam again (every answer is saved as given)"
+        )
     if resume_wanted is True and info is None:
         raise ExamError(
             f"no unfinished exam in {store.path} to resume; run quizgen exam to start one"
@@ -138,6 +143,8 @@ def choose(
         "difficulty": difficulty,
     }
     exam = start(store, docs, 60.0 * allowed, options)
+    if exam.session is not None:
+        store.claim(exam.session)  # no other quizgen resumes it while this one runs
     again = f" (pass --seed {seed} to get these questions again)" if drawn else ""
     say(f"Exam: {len(docs)} questions, {allowed} minutes, seed {seed}{again}.")
     return exam
@@ -274,7 +281,7 @@ def sit(
     say: Say = _say,
 ) -> int:
     """Run ``quizgen exam``; returns the exit status. QuizgenError for bad input."""
-    with Store.open(Path(db) if db else None) as store:
+    with Store.open(db_path(db)) as store:
         exam = choose(
             store,
             resume_wanted=resume_wanted,

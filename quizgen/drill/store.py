@@ -235,6 +235,18 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("quizgen")) / "progress.sqlite3"
 
 
+def db_path(db: str | None) -> Path | None:
+    """--db as given: None means the default database; an empty value is a mistake."""
+    if db is None:
+        return None
+    if not db.strip():
+        raise StoreError(
+            "--db is empty; expected the path of a database file, e.g. --db progress.sqlite3 "
+            "(leave --db out to use your default progress database)"
+        )
+    return Path(db)
+
+
 class Store:
     """The progress database. Open with ``Store.open(path)``; usable as a context manager.
 
@@ -554,8 +566,7 @@ class Store:
         def write(db: sqlite3.Connection) -> None:
             self._known_session(db, session)
             db.execute(
-                "UPDATE sessions SET seconds_used = MAX(COALESCE(seconds_used, 0), ?)"
-                " WHERE id = ?",
+                "UPDATE sessions SET seconds_used = MAX(COALESCE(seconds_used, 0), ?) WHERE id = ?",
                 (float(seconds), session),
             )
 
