@@ -301,6 +301,23 @@ def route_lookup(topo: Topology, vnet_name: str, subnet_name: str) -> RouteLooku
     )
 
 
+def chosen_route(
+    topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address
+) -> tuple[EffectiveRoute | None, frozenset[str]]:
+    """The route a packet from the subnet to ``dest`` takes, with what its choice rests on
+    (``route_assumptions``); both read the routing sections alone, so they are kept per routing."""
+    return memo(topo, "chosen", (vnet_name, subnet_name, dest), _chosen_route)
+
+
+def _chosen_route(
+    topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address
+) -> tuple[EffectiveRoute | None, frozenset[str]]:
+    route = route_lookup(topo, vnet_name, subnet_name).select(dest)
+    if route is None:
+        return None, frozenset()
+    return route, frozenset(route_assumptions(topo, vnet_name, subnet_name, route, dest))
+
+
 def route_assumptions(
     topo: Topology, vnet_name: str, subnet_name: str, route: EffectiveRoute, dest: IPv4Address
 ) -> set[str]:
@@ -391,11 +408,10 @@ class NextHopResult:
 
 
 def next_hop(topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address) -> NextHopResult:
-    route = route_lookup(topo, vnet_name, subnet_name).select(dest)
+    route, notes = chosen_route(topo, vnet_name, subnet_name, dest)
     if route is None:
         return NextHopResult(NextHopType.NONE, None, SYSTEM_ROUTE, None)
     table = route.route_table if route.source is RouteSource.USER else None
-    notes = frozenset(route_assumptions(topo, vnet_name, subnet_name, route, dest))
     return NextHopResult(
         route.next_hop_type, route.next_hop_ip, table or SYSTEM_ROUTE, route, notes
     )

@@ -31,7 +31,7 @@ from quizgen.evaluator.peering import (
     peers_of,
     transit,
 )
-from quizgen.evaluator.routes import EffectiveRoute, route_assumptions, route_lookup
+from quizgen.evaluator.routes import EffectiveRoute, chosen_route, route_lookup
 from quizgen.model import (
     GATEWAY_SUBNET,
     Direction,
@@ -224,7 +224,6 @@ class ReachResult:
     reason: Reason
     hops: tuple[Hop, ...]
     also: tuple[Reason, ...]  # later checks that fail too
-    rules: tuple[str, ...]
     assumptions: tuple[str, ...]  # keys of ASSUMPTIONS the answer leans on
     asymmetric: bool
 
@@ -259,6 +258,11 @@ class ReachResult:
                 "drop it."
             )
         return tuple(explanation)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The rule IDs of every hop, in order, each once."""
+        return tuple(dict.fromkeys(r for h in self.hops for r in h.rules))
 
     @property
     def confirmed(self) -> bool:
@@ -429,9 +433,9 @@ class _Walk:
         vnet = topo.vnet(vnet_name)
         assert vnet is not None
         at = f"{vnet_name}/{subnet_name}"
-        route = route_lookup(topo, vnet_name, subnet_name).select(dest.ip)
+        route, notes = chosen_route(topo, vnet_name, subnet_name, dest.ip)
         if route is not None:  # U-05 (the IP shown for a gateway route) does not decide delivery
-            self.assumptions |= route_assumptions(topo, vnet_name, subnet_name, route, dest.ip)
+            self.assumptions |= notes
             self.assumptions.discard("U-05")
         if route is None:
             self.fail(
@@ -1296,7 +1300,6 @@ def _result(topo, source, dest, proto, port, walk: _Walk, reply: _Walk | None) -
     )
     if asymmetric:
         assumptions.add("ASYMMETRIC")
-    rules = tuple(dict.fromkeys(r for h in hops for r in h.rules))
     return ReachResult(
         source,
         dest,
@@ -1306,7 +1309,6 @@ def _result(topo, source, dest, proto, port, walk: _Walk, reply: _Walk | None) -
         reason,
         tuple(hops),
         also,
-        rules,
         ordered(assumptions),
         asymmetric,
     )
