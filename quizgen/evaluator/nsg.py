@@ -103,11 +103,18 @@ class TagView:
     vnet: str | None = None
     #: NSG verdicts reached with this view (``evaluate_nsg``); a cache, not part of the value.
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
+    #: ``virtual_network`` as (network address, netmask) integers, for the per-packet test.
+    _ranges: tuple[tuple[int, int], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        ranges = tuple((int(p.network_address), int(p.netmask)) for p in self.virtual_network)
+        object.__setattr__(self, "_ranges", ranges)
 
     def in_virtual_network(self, ip: IPv4Address | None) -> bool:
         if ip is None:  # an unknown public address: only a 0.0.0.0/0 UDR puts it in the tag
             return any(p.prefixlen == 0 for p in self.virtual_network)
-        return any(ip in p for p in self.virtual_network)
+        n = int(ip)
+        return any(n & mask == net for net, mask in self._ranges)
 
     def in_internet(self, ip: IPv4Address | None) -> bool:
         """NSG-09: public address space (a fixed set, as the Network Watcher expansion shows)."""

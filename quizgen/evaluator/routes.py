@@ -253,7 +253,7 @@ def select_route(routes: tuple[EffectiveRoute, ...], dest: IPv4Address) -> Effec
 class RouteLookup:
     """A subnet's Active routes indexed by prefix length, for ``select_route`` in O(33)."""
 
-    __slots__ = ("_answers", "_gateway", "_lengths", "_other")
+    __slots__ = ("_gateway", "_lengths", "_other")
 
     def __init__(self, routes: tuple[EffectiveRoute, ...]) -> None:
         # Per prefix length: network address (int) -> route. One Active route per prefix (RT-15).
@@ -264,16 +264,10 @@ class RouteLookup:
                 table = self._gateway if r.source is RouteSource.GATEWAY else self._other
                 table.setdefault(r.prefix.prefixlen, {})[int(r.prefix.network_address)] = r
         self._lengths = sorted({*self._other, *self._gateway}, reverse=True)
-        self._answers: dict[IPv4Address, EffectiveRoute | None] = {}
 
     def select(self, dest: IPv4Address) -> EffectiveRoute | None:
-        try:
-            return self._answers[dest]
-        except KeyError:
-            answer = self._answers[dest] = self._select(int(dest))
-            return answer
-
-    def _select(self, ip: int) -> EffectiveRoute | None:
+        """The route for ``dest`` (``chosen_route`` keeps the answers, with their assumptions)."""
+        ip = int(dest)
         best_other = best_gateway = None
         shadowed = False  # RT-14: a VNet or peering route covers the destination
         for length in self._lengths:
