@@ -62,14 +62,13 @@ def test_scenario_probes_answer_as_a_cold_evaluator_does(seed, kind):
     probes = [p for f in scenario.section["faults"] for p in f["probes"] if p["command"] == "reach"]
     flows = [p["args"] for p in probes] + scenario.flows
     answers = [
-        [reach(t, f["from"], f["to"], f["protocol"], f["port"]).to_dict() for f in flows]
-        for t in warm
+        [reach(t, f["from"], f["to"], f["protocol"], f["port"]) for f in flows] for t in warm
     ]
     for doc, got in zip((scenario.base, body), answers, strict=True):
         cold = _cold(doc)
-        assert got == [
-            reach(cold, f["from"], f["to"], f["protocol"], f["port"]).to_dict() for f in flows
-        ]
+        want = [reach(cold, f["from"], f["to"], f["protocol"], f["port"]) for f in flows]
+        assert [r.to_dict() for r in got] == [r.to_dict() for r in want]
+        assert got == want and [hash(r) for r in got] == [hash(r) for r in want]
 
 
 def _asg_doc(asgs: list[str]) -> dict:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address
+from typing import NamedTuple
 
 from quizgen.errors import QueryError
 from quizgen.evaluator.addresses import PLATFORM, is_public
@@ -197,6 +198,20 @@ class Hop:
         }
 
 
+class HopRecord(NamedTuple):
+    """A hop as a walk records it, with Hop's fields: a plain tuple is cheap to make, and most
+    results are read for their verdict alone, so a Hop is made from it only when hops are read."""
+
+    step: Step
+    at: str
+    ok: bool
+    said: Said
+    rules: tuple[str, ...]
+    said_by: Said | None
+    reason: Reason | None
+    leg: str
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     kind: str  # vm | onprem | internet | address
@@ -214,7 +229,7 @@ class Endpoint:
         return str(self.ip)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ReachResult:
     source: Endpoint
     destination: Endpoint
@@ -222,10 +237,27 @@ class ReachResult:
     port: int
     reachable: bool
     reason: Reason
-    hops: tuple[Hop, ...]
+    records: tuple[HopRecord, ...]  # the hops as recorded; read them as ``hops``
     also: tuple[Reason, ...]  # later checks that fail too
     assumptions: tuple[str, ...]  # keys of ASSUMPTIONS the answer leans on
     asymmetric: bool
+    _hops: tuple[Hop, ...] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def hops(self) -> tuple[Hop, ...]:
+        if self._hops is None:
+            object.__setattr__(self, "_hops", tuple(Hop(*r) for r in self.records))
+        return self._hops
+
+    def _key(self) -> tuple:
+        return (self.source, self.destination, self.protocol, self.port, self.reachable,
+                self.reason, self.hops, self.also, self.assumptions, self.asymmetric)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, ReachResult) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def explanation(self) -> tuple[str, ...]:
@@ -320,7 +352,7 @@ class _Walk:
     flow: Flow
     leg: str
     skip_nsg: frozenset[str] = frozenset()  # VMs whose flow record lets the reply through (NSG-06)
-    hops: list[Hop] = field(default_factory=list)
+    hops: list[HopRecord] = field(default_factory=list)
     assumptions: set[str] = field(default_factory=set)
     appliances: list[str] = field(default_factory=list)  # NVAs and gateways crossed, in order
     arrived: Endpoint | None = None
@@ -331,13 +363,15 @@ class _Walk:
     # -- recording ---------------------------------------------------------------------------
 
     def ok(self, step: Step, at: str, text: Said, rules=(), decided_by=None) -> None:
-        self.hops.append(Hop(step, at, True, text, tuple(rules), decided_by, None, self.leg))
+        self.hops.append(HopRecord(step, at, True, text, tuple(rules), decided_by, None, self.leg))
 
     def fail(self, step: Step, at: str, reason: Reason, text: Said, rules=(), decided_by=None):
-        self.hops.append(Hop(step, at, False, text, tuple(rules), decided_by, reason, self.leg))
+        self.hops.append(
+            HopRecord(step, at, False, text, tuple(rules), decided_by, reason, self.leg)
+        )
 
     @property
-    def failures(self) -> list[Hop]:
+    def failures(self) -> list[HopRecord]:
         return [h for h in self.hops if not h.ok]
 
     # -- NSGs --------------------------------------------------------------------------------
