@@ -435,7 +435,7 @@ def _reused(build: Callable) -> Callable:
         hit = _BUILT.get(key) if key is not None else None
         if hit is not None:
             built, then, calls = hit
-            moved = _moved(calls, then, path)
+            moved = calls if then == path else _moved(calls, then, path)
             if moved is not None:
                 for method, kind, name, where, scope, owner in moved:
                     if method == "define":

@@ -18,13 +18,21 @@ NON_ROUTABLE = tuple(
 #: NSG-11: the platform's own addresses (DNS, DHCP, health probes, IMDS).
 PLATFORM = (IPv4Address("168.63.129.16"), IPv4Address("169.254.169.254"))
 
+# The same, as integers: these tests run for every packet a walk sends.
+_PLATFORM_INTS = frozenset(int(a) for a in PLATFORM)
+_NOT_PUBLIC = tuple(
+    (int(n.network_address), int(n.netmask)) for n in (*PRIVATE, SHARED, *NON_ROUTABLE)
+)
+_SHARED_NET, _SHARED_MASK = int(SHARED.network_address), int(SHARED.netmask)
+
 
 def is_public(ip: IPv4Address) -> bool:
     """Public address space: what the Internet tag and the Internet next hop cover."""
-    if ip in PLATFORM:
+    n = int(ip)
+    if n in _PLATFORM_INTS:
         return False
-    return not any(ip in net for net in (*PRIVATE, SHARED, *NON_ROUTABLE))
+    return not any(n & mask == net for net, mask in _NOT_PUBLIC)
 
 
 def is_shared(ip: IPv4Address | None) -> bool:
-    return ip is not None and ip in SHARED
+    return ip is not None and int(ip) & _SHARED_MASK == _SHARED_NET

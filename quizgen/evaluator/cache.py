@@ -22,7 +22,7 @@ from quizgen.model import Topology
 #: The sections of a Topology that the memo tables read.
 ROUTING = ("vnets", "peerings", "route_tables", "onprem")
 #: The memo tables (evaluator.routes and evaluator.nsg).
-TABLES = frozenset({"system", "gateway", "routes", "lookup", "tags"})
+TABLES = frozenset({"system", "gateway", "routes", "lookup", "chosen", "tags"})
 
 Tables = dict[str, dict[Hashable, Any]]
 #: Topologies whose tables were made recently: where a new topology looks for its routing.

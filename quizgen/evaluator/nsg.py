@@ -7,7 +7,7 @@ PEER-06 (allow_virtual_network_access changes only the VirtualNetwork tag); NSG-
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
 from quizgen.errors import QueryError
@@ -101,11 +101,20 @@ class TagView:
     #: Ranges of peers whose two links disagree on allow_virtual_network_access (U-02).
     one_sided: tuple[IPv4Network, ...] = ()
     vnet: str | None = None
+    #: NSG verdicts reached with this view (``evaluate_nsg``); a cache, not part of the value.
+    verdicts: dict = field(default_factory=dict, compare=False, repr=False)
+    #: ``virtual_network`` as (network address, netmask) integers, for the per-packet test.
+    _ranges: tuple[tuple[int, int], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        ranges = tuple((int(p.network_address), int(p.netmask)) for p in self.virtual_network)
+        object.__setattr__(self, "_ranges", ranges)
 
     def in_virtual_network(self, ip: IPv4Address | None) -> bool:
         if ip is None:  # an unknown public address: only a 0.0.0.0/0 UDR puts it in the tag
             return any(p.prefixlen == 0 for p in self.virtual_network)
-        return any(ip in p for p in self.virtual_network)
+        n = int(ip)
+        return any(n & mask == net for net, mask in self._ranges)
 
     def in_internet(self, ip: IPv4Address | None) -> bool:
         """NSG-09: public address space (a fixed set, as the Network Watcher expansion shows)."""
@@ -286,6 +295,38 @@ class NsgVerdict:
 
 
 def evaluate_nsg(
+    topo: Topology, nsg: Nsg, direction: Direction, flow: Flow, view: TagView
+) -> NsgVerdict:
+    """NSG-02: the first rule that matches, with the assumptions of the rules looked at.
+
+    A verdict reads only the NSG's rules, the flow, the tag view and, for rules naming ASGs, the
+    VMs holding the flow's addresses. So it is kept on the view (which is shared by topologies
+    with the same routing) per NSG object and flow, with those VMs when they matter: a fault
+    elsewhere leaves it valid, and a changed NSG is a new object.
+    """
+    key = (id(nsg), direction, flow)
+    kept = view.verdicts.get(key)
+    if kept is not None:
+        kept_nsg, members, verdict = kept
+        if kept_nsg is nsg and (members is None or members == _asg_members(topo, flow)):
+            return verdict
+    verdict = _first_match(topo, nsg, direction, flow, view)
+    members = _asg_members(topo, flow) if _names_asgs(nsg) else None
+    view.verdicts[key] = (nsg, members, verdict)  # the NSG is held, so its id is not reused
+    return verdict
+
+
+def _names_asgs(nsg: Nsg) -> bool:
+    return any(isinstance(i, AsgRef) for r in nsg.rules for i in (*r.source, *r.destination))
+
+
+def _asg_members(topo: Topology, flow: Flow) -> tuple[tuple[Vm, ...], tuple[Vm, ...]]:
+    """The VMs an ASG rule reads for this flow (NSG-12): those holding its two addresses."""
+    src = () if flow.src_ip is None else topo.vms_with_ip(flow.src_ip)
+    return src, topo.vms_with_ip(flow.dst_ip)
+
+
+def _first_match(
     topo: Topology, nsg: Nsg, direction: Direction, flow: Flow, view: TagView
 ) -> NsgVerdict:
     rules = ordered_rules(nsg, direction)

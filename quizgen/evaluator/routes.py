@@ -253,7 +253,7 @@ def select_route(routes: tuple[EffectiveRoute, ...], dest: IPv4Address) -> Effec
 class RouteLookup:
     """A subnet's Active routes indexed by prefix length, for ``select_route`` in O(33)."""
 
-    __slots__ = ("_answers", "_gateway", "_lengths", "_other")
+    __slots__ = ("_gateway", "_lengths", "_other")
 
     def __init__(self, routes: tuple[EffectiveRoute, ...]) -> None:
         # Per prefix length: network address (int) -> route. One Active route per prefix (RT-15).
@@ -264,16 +264,10 @@ class RouteLookup:
                 table = self._gateway if r.source is RouteSource.GATEWAY else self._other
                 table.setdefault(r.prefix.prefixlen, {})[int(r.prefix.network_address)] = r
         self._lengths = sorted({*self._other, *self._gateway}, reverse=True)
-        self._answers: dict[IPv4Address, EffectiveRoute | None] = {}
 
     def select(self, dest: IPv4Address) -> EffectiveRoute | None:
-        try:
-            return self._answers[dest]
-        except KeyError:
-            answer = self._answers[dest] = self._select(int(dest))
-            return answer
-
-    def _select(self, ip: int) -> EffectiveRoute | None:
+        """The route for ``dest`` (``chosen_route`` keeps the answers, with their assumptions)."""
+        ip = int(dest)
         best_other = best_gateway = None
         shadowed = False  # RT-14: a VNet or peering route covers the destination
         for length in self._lengths:
@@ -299,6 +293,23 @@ def route_lookup(topo: Topology, vnet_name: str, subnet_name: str) -> RouteLooku
         (vnet_name, subnet_name),
         lambda t, v, s: RouteLookup(effective_routes(t, v, s)),
     )
+
+
+def chosen_route(
+    topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address
+) -> tuple[EffectiveRoute | None, frozenset[str]]:
+    """The route a packet from the subnet to ``dest`` takes, with what its choice rests on
+    (``route_assumptions``); both read the routing sections alone, so they are kept per routing."""
+    return memo(topo, "chosen", (vnet_name, subnet_name, dest), _chosen_route)
+
+
+def _chosen_route(
+    topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address
+) -> tuple[EffectiveRoute | None, frozenset[str]]:
+    route = route_lookup(topo, vnet_name, subnet_name).select(dest)
+    if route is None:
+        return None, frozenset()
+    return route, frozenset(route_assumptions(topo, vnet_name, subnet_name, route, dest))
 
 
 def route_assumptions(
@@ -391,11 +402,10 @@ class NextHopResult:
 
 
 def next_hop(topo: Topology, vnet_name: str, subnet_name: str, dest: IPv4Address) -> NextHopResult:
-    route = route_lookup(topo, vnet_name, subnet_name).select(dest)
+    route, notes = chosen_route(topo, vnet_name, subnet_name, dest)
     if route is None:
         return NextHopResult(NextHopType.NONE, None, SYSTEM_ROUTE, None)
     table = route.route_table if route.source is RouteSource.USER else None
-    notes = frozenset(route_assumptions(topo, vnet_name, subnet_name, route, dest))
     return NextHopResult(
         route.next_hop_type, route.next_hop_ip, table or SYSTEM_ROUTE, route, notes
     )

@@ -13,9 +13,11 @@ generated from such results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address
+from typing import NamedTuple
 
 from quizgen.errors import QueryError
 from quizgen.evaluator.addresses import PLATFORM, is_public
@@ -30,7 +32,7 @@ from quizgen.evaluator.peering import (
     peers_of,
     transit,
 )
-from quizgen.evaluator.routes import EffectiveRoute, route_assumptions, route_lookup
+from quizgen.evaluator.routes import EffectiveRoute, chosen_route, route_lookup
 from quizgen.model import (
     GATEWAY_SUBNET,
     Direction,
@@ -142,16 +144,46 @@ class Step(StrEnum):
     DELIVER = "deliver"
 
 
-@dataclass(frozen=True, slots=True)
+#: A hop's sentence, or a function that writes it: most walks (a scenario's probes) read only
+#: the verdict, so the sentences, which format addresses and routes, are written when first read.
+Said = str | Callable[[], str]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Hop:
     step: Step
     at: str  # the object the check happened at: a VM, VNET/SUBNET, a peering link, a gateway
     ok: bool
-    text: str  # one plain sentence
+    said: Said  # one plain sentence (read it as ``text``)
     rules: tuple[str, ...] = ()
-    decided_by: str | None = None  # e.g. "nsg-app/securityRules/deny-rdp" or a route
+    said_by: Said | None = None  # decided_by, e.g. "nsg-app/securityRules/deny-rdp" or a route
     reason: Reason | None = None  # set on failing hops
     leg: str = "request"  # request | reply
+
+    @property
+    def text(self) -> str:
+        return self._written("said")
+
+    @property
+    def decided_by(self) -> str | None:
+        return None if self.said_by is None else self._written("said_by")
+
+    def _written(self, name: str) -> str:
+        value = getattr(self, name)
+        if not isinstance(value, str):
+            value = value()
+            object.__setattr__(self, name, value)  # written once; the hop stays as it reads
+        return value
+
+    def _key(self) -> tuple:
+        return (self.step, self.at, self.ok, self.text, self.rules, self.decided_by, self.reason,
+                self.leg)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Hop) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -164,6 +196,20 @@ class Hop:
             "rules": list(self.rules),
             "text": self.text,
         }
+
+
+class HopRecord(NamedTuple):
+    """A hop as a walk records it, with Hop's fields: a plain tuple is cheap to make, and most
+    results are read for their verdict alone, so a Hop is made from it only when hops are read."""
+
+    step: Step
+    at: str
+    ok: bool
+    said: Said
+    rules: tuple[str, ...]
+    said_by: Said | None
+    reason: Reason | None
+    leg: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +229,7 @@ class Endpoint:
         return str(self.ip)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ReachResult:
     source: Endpoint
     destination: Endpoint
@@ -191,12 +237,64 @@ class ReachResult:
     port: int
     reachable: bool
     reason: Reason
-    hops: tuple[Hop, ...]
-    explanation: tuple[str, ...]
+    records: tuple[HopRecord, ...]  # the hops as recorded; read them as ``hops``
     also: tuple[Reason, ...]  # later checks that fail too
-    rules: tuple[str, ...]
     assumptions: tuple[str, ...]  # keys of ASSUMPTIONS the answer leans on
     asymmetric: bool
+    _hops: tuple[Hop, ...] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def hops(self) -> tuple[Hop, ...]:
+        if self._hops is None:
+            object.__setattr__(self, "_hops", tuple(Hop(*r) for r in self.records))
+        return self._hops
+
+    def _key(self) -> tuple:
+        return (self.source, self.destination, self.protocol, self.port, self.reachable,
+                self.reason, self.hops, self.also, self.assumptions, self.asymmetric)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, ReachResult) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        """The answer in sentences: the first failure and the later ones, or the checks passed."""
+        failures = [h for h in self.hops if not h.ok]
+        what = _proto_label(self.protocol, self.port)
+        if self.reachable:
+            head = f"{self.source.label} reaches {self.destination.label} on {what}: delivered."
+        else:
+            head = (
+                f"{self.source.label} cannot reach {self.destination.label} on {what}: "
+                f"{self.reason.value}."
+            )
+        explanation = [head]
+        if failures:
+            explanation.append(_sentence(failures[0]))
+            for h in failures[1:]:
+                explanation.append(f"Even with that fixed: {_sentence(h)}")
+        else:
+            explanation += [
+                h.text
+                for h in self.hops
+                if h.step in (Step.ROUTE, Step.NSG_INBOUND, Step.APPLIANCE, Step.GATEWAY)
+                and h.leg == "request"
+            ]
+        if self.asymmetric:
+            explanation.append(
+                "The reply takes a different path from the request (route tables act only on "
+                "traffic leaving their subnet, RT-20); a stateful firewall on either path would "
+                "drop it."
+            )
+        return tuple(explanation)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The rule IDs of every hop, in order, each once."""
+        return tuple(dict.fromkeys(r for h in self.hops for r in h.rules))
 
     @property
     def confirmed(self) -> bool:
@@ -254,7 +352,7 @@ class _Walk:
     flow: Flow
     leg: str
     skip_nsg: frozenset[str] = frozenset()  # VMs whose flow record lets the reply through (NSG-06)
-    hops: list[Hop] = field(default_factory=list)
+    hops: list[HopRecord] = field(default_factory=list)
     assumptions: set[str] = field(default_factory=set)
     appliances: list[str] = field(default_factory=list)  # NVAs and gateways crossed, in order
     arrived: Endpoint | None = None
@@ -264,14 +362,16 @@ class _Walk:
 
     # -- recording ---------------------------------------------------------------------------
 
-    def ok(self, step: Step, at: str, text: str, rules=(), decided_by=None) -> None:
-        self.hops.append(Hop(step, at, True, text, tuple(rules), decided_by, None, self.leg))
+    def ok(self, step: Step, at: str, text: Said, rules=(), decided_by=None) -> None:
+        self.hops.append(HopRecord(step, at, True, text, tuple(rules), decided_by, None, self.leg))
 
-    def fail(self, step: Step, at: str, reason: Reason, text: str, rules=(), decided_by=None):
-        self.hops.append(Hop(step, at, False, text, tuple(rules), decided_by, reason, self.leg))
+    def fail(self, step: Step, at: str, reason: Reason, text: Said, rules=(), decided_by=None):
+        self.hops.append(
+            HopRecord(step, at, False, text, tuple(rules), decided_by, reason, self.leg)
+        )
 
     @property
-    def failures(self) -> list[Hop]:
+    def failures(self) -> list[HopRecord]:
         return [h for h in self.hops if not h.ok]
 
     # -- NSGs --------------------------------------------------------------------------------
@@ -304,26 +404,31 @@ class _Walk:
             return
         deciding = nic.deciding
         assert deciding is not None
-        rule = f"{deciding.nsg}/{deciding.rule.qualified_name}"
-        evaluated = ", then ".join(v.describe() for v in nic.verdicts)
+
+        def rule() -> str:
+            return f"{deciding.nsg}/{deciding.rule.qualified_name}"
+
+        def evaluated() -> str:
+            return ", then ".join(v.describe() for v in nic.verdicts)
+
+        def at_nic(later: str = "") -> str:
+            return f"{direction.title} NSGs at {vm.name} ({order}): {evaluated()}.{later}"
+
         if nic.allowed:
-            self.ok(
-                step,
-                vm.name,
-                f"{direction.title} NSGs at {vm.name} ({order}): {evaluated}.",
-                ("NSG-02", "NSG-05"),
-                rule,
-            )
+            self.ok(step, vm.name, at_nic, ("NSG-02", "NSG-05"), rule)
             return
         if nic.access_disabled_cause:
             if nic.one_sided_access:
                 self.assumptions.add("U-02")
             reason = Reason.VNET_ACCESS_DISABLED
-            text = (
-                f"{evaluated}: with allow_virtual_network_access off on the peering, the peer's "
-                "ranges are no longer in the VirtualNetwork tag, so AllowVnet rules do not "
-                "match."
-            )
+
+            def text() -> str:
+                return (
+                    f"{evaluated()}: with allow_virtual_network_access off on the peering, the "
+                    "peer's ranges are no longer in the VirtualNetwork tag, so AllowVnet rules "
+                    "do not match."
+                )
+
             rules = ("PEER-06", "NSG-08", "NSG-02")
         else:
             reason = (
@@ -333,7 +438,10 @@ class _Walk:
             )
             skipped = len(nic.verdicts) == 1 and len(_present_nsgs(self.topo, vm)) == 2
             later = " The other NSG is never consulted." if skipped else ""
-            text = f"{direction.title} NSGs at {vm.name} ({order}): {evaluated}.{later}"
+
+            def text() -> str:
+                return at_nic(later)
+
             rules = ("NSG-02", "NSG-05")
         self.fail(step, vm.name, reason, text, rules, rule)
 
@@ -348,7 +456,7 @@ class _Walk:
                 f"{vm.name} is stopped, so it sends nothing.",
             )
             return
-        self.ok(Step.SOURCE, vm.name, f"{vm.name} ({vm.ip}) sends to {dest.label}.")
+        self.ok(Step.SOURCE, vm.name, lambda: f"{vm.name} ({vm.ip}) sends to {dest.label}.")
         self.nsgs(vm, Direction.OUTBOUND)
         self.route_from(vm.vnet, vm.subnet, dest, forwarded=False, visited=set())
 
@@ -359,19 +467,24 @@ class _Walk:
         vnet = topo.vnet(vnet_name)
         assert vnet is not None
         at = f"{vnet_name}/{subnet_name}"
-        route = route_lookup(topo, vnet_name, subnet_name).select(dest.ip)
+        route, notes = chosen_route(topo, vnet_name, subnet_name, dest.ip)
         if route is not None:  # U-05 (the IP shown for a gateway route) does not decide delivery
-            self.assumptions |= route_assumptions(topo, vnet_name, subnet_name, route, dest.ip)
+            self.assumptions |= notes
             self.assumptions.discard("U-05")
         if route is None:
             self.fail(
                 Step.ROUTE, at, Reason.NO_ROUTE, f"No route in {at} covers {dest.ip}.", ("RT-12",)
             )
             return
-        text = f"Route {route.describe()} is chosen for {dest.ip} (longest prefix match)."
+
+        def text() -> str:
+            return f"Route {route.describe()} is chosen for {dest.ip} (longest prefix match)."
+
+        def decided() -> str:
+            where = route.route_table if route.source is RouteSource.USER else "System Route"
+            return f"{route.prefix} {route.next_hop_type.value} ({where})"
+
         rules = ("RT-12", "RT-13", *route.rules)
-        where = route.route_table if route.source is RouteSource.USER else "System Route"
-        decided = f"{route.prefix} {route.next_hop_type.value} ({where})"
         hop = route.next_hop_type
         if hop is NextHopType.NONE:
             if route.source is RouteSource.USER:
@@ -379,12 +492,12 @@ class _Walk:
                     Step.ROUTE,
                     at,
                     Reason.ROUTE_NONE,
-                    f"{text} A user-defined route with next hop None drops the packet.",
+                    lambda: f"{text()} A user-defined route with next hop None drops the packet.",
                     rules,
                     decided,
                 )
             else:
-                self._diagnose_drop(vnet, subnet_name, dest, text, rules, decided)
+                self._diagnose_drop(vnet, subnet_name, dest, text(), rules, decided())
             return
         self.ok(Step.ROUTE, at, text, rules, decided)
         if hop is NextHopType.VNET_LOCAL:
@@ -429,17 +542,18 @@ class _Walk:
             )
         self.nsgs(target, Direction.INBOUND)
         if target.running:
-            self.ok(Step.DELIVER, target.name, f"The packet reaches {target.name} ({target.ip}).")
+            self.ok(
+                Step.DELIVER,
+                target.name,
+                lambda: f"The packet reaches {target.name} ({target.ip}).",
+            )
         self.arrived = Endpoint("vm", target.ip, target)
 
     def _cross_peering(self, link: Peering, dst_ip: IPv4Address, forwarded: bool) -> None:
         """PEER-02 (Connected, guaranteed by the route's existence) and PEER-07 when forwarded."""
         topo = self.topo
         self.crossed.append(link)
-        kind = "global " if _is_global(topo, link) else ""
-        ends = f"{link.from_vnet} -> {link.to_vnet}"
-        text = f"The packet crosses the {kind}peering {link.name} ({ends}), "
-        text += "which is Connected on both sides."
+        allows = ""  # with forwarded traffic: which link lets it through
         src = self.flow.src_ip
         local = topo.vnet(link.from_vnet)
         if forwarded and (src is None or local is None or not local.contains(src)):
@@ -461,7 +575,16 @@ class _Walk:
                     f"{reverse.name}.allow_forwarded_traffic",
                 )
                 return
-            text += f" {reverse.name} allows forwarded traffic."
+            allows = f" {reverse.name} allows forwarded traffic."
+
+        def text() -> str:
+            kind = "global " if _is_global(topo, link) else ""
+            ends = f"{link.from_vnet} -> {link.to_vnet}"
+            return (
+                f"The packet crosses the {kind}peering {link.name} ({ends}), "
+                f"which is Connected on both sides.{allows}"
+            )
+
         self.ok(
             Step.PEERING,
             link.name,
@@ -559,7 +682,7 @@ class _Walk:
             self.ok(
                 Step.APPLIANCE,
                 nva.name,
-                f"{nva.name} ({nva_ip}) forwards the packet: IP "
+                lambda: f"{nva.name} ({nva_ip}) forwards the packet: IP "
                 "forwarding is on for its NIC and in its OS.",
                 ("NVA-01", "NVA-02"),
             )
@@ -1174,7 +1297,7 @@ def _reply(topo, walk: _Walk, source: Endpoint, proto, port, source_port) -> _Wa
         endpoint = source
     else:
         endpoint = Endpoint("vm", back_to, source.vm, via_public_ip=walk.via_public)
-    reply.ok(Step.SOURCE, target.name, f"{target.name} answers {endpoint.label}.")
+    reply.ok(Step.SOURCE, target.name, lambda: f"{target.name} answers {endpoint.label}.")
     reply.route_from(target.vnet, target.subnet, endpoint, forwarded=False, visited=set())
     return reply
 
@@ -1211,29 +1334,6 @@ def _result(topo, source, dest, proto, port, walk: _Walk, reply: _Walk | None) -
     )
     if asymmetric:
         assumptions.add("ASYMMETRIC")
-    what = _proto_label(proto, port)
-    if reachable:
-        head = f"{source.label} reaches {dest.label} on {what}: delivered."
-    else:
-        head = f"{source.label} cannot reach {dest.label} on {what}: {reason.value}."
-    explanation = [head]
-    if failures:
-        explanation.append(_sentence(failures[0]))
-        for h in failures[1:]:
-            explanation.append(f"Even with that fixed: {_sentence(h)}")
-    else:
-        explanation += [
-            h.text
-            for h in hops
-            if h.step in (Step.ROUTE, Step.NSG_INBOUND, Step.APPLIANCE, Step.GATEWAY)
-            and h.leg == "request"
-        ]
-    if asymmetric:
-        explanation.append(
-            "The reply takes a different path from the request (route tables act only on traffic "
-            "leaving their subnet, RT-20); a stateful firewall on either path would drop it."
-        )
-    rules = tuple(dict.fromkeys(r for h in hops for r in h.rules))
     return ReachResult(
         source,
         dest,
@@ -1242,9 +1342,7 @@ def _result(topo, source, dest, proto, port, walk: _Walk, reply: _Walk | None) -
         reachable,
         reason,
         tuple(hops),
-        tuple(explanation),
         also,
-        rules,
         ordered(assumptions),
         asymmetric,
     )

@@ -27,8 +27,10 @@ class AddressPlan:
     rng: random.Random
     family: IPv4Network
     length: int
-    _free: list[IPv4Network] = field(default_factory=list)
-    _other: list[IPv4Network] = field(default_factory=list)
+    # Blocks not handed out yet, as (network address, length): most are never used, so the
+    # IPv4Network is made only when a block is handed out.
+    _free: list[tuple[int, int]] = field(default_factory=list)
+    _other: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
     def draw(cls, rng: random.Random, blocks_needed: int) -> AddressPlan:
@@ -43,25 +45,28 @@ class AddressPlan:
 
     def block(self) -> IPv4Network:
         """A fresh VNet block from the plan's family."""
-        return self._free.pop()
+        return IPv4Network(self._free.pop())
 
     def extra_block(self) -> IPv4Network:
         """A second prefix for a VNet: from the same family when it has room, else another."""
         if len(self._free) > 4 and self.rng.random() < 0.5:
-            return self._free.pop()
-        return self._other.pop()
+            return IPv4Network(self._free.pop())
+        return IPv4Network(self._other.pop())
 
     def site(self) -> IPv4Network:
         """An on-premises range outside every VNet block (a /16 or /20 of another family)."""
-        return self._other.pop()
+        return IPv4Network(self._other.pop())
 
 
-def _blocks(family: IPv4Network, length: int, rng: random.Random, count: int) -> list[IPv4Network]:
-    """``count`` distinct random blocks of ``length`` inside ``family`` (or all, if fewer)."""
+def _blocks(
+    family: IPv4Network, length: int, rng: random.Random, count: int
+) -> list[tuple[int, int]]:
+    """``count`` distinct random blocks of ``length`` inside ``family`` (or all, if fewer), as
+    (network address, length)."""
     total = 2 ** (length - family.prefixlen)
     picks = rng.sample(range(total), min(count, total))
     base, step = int(family.network_address), 2 ** (32 - length)
-    return [IPv4Network((base + i * step, length)) for i in picks]
+    return [(base + i * step, length) for i in picks]
 
 
 def subnets_of(block: IPv4Network, count: int, rng: random.Random) -> list[IPv4Network]:

@@ -85,6 +85,7 @@ _LATIN = str.maketrans(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)  # roles and regions come back for every name
 def slug(text: str) -> str:
     """``text`` as lowercase ASCII ``[a-z0-9-]``: accents dropped, no edge or double hyphens."""
     latin = unicodedata.normalize("NFKD", text.translate(_LATIN))
