@@ -56,12 +56,47 @@ def test_distractors_carry_the_family_misconceptions(family):
 
 
 def test_next_hop_never_asks_the_ip_of_a_gateway_hop():
+    """The next hop IP is asked in every hotspot: the appliance's IP for VirtualAppliance, the
+    choice "None" for a type NW-02 gives no IP; never for VirtualNetworkGateway (U-05)."""
+    empty = 0
     for doc in _questions("next-hop"):
         for blank in doc.get("blanks", []):
-            if blank["field"] == "next_hop_ip":
-                answer = answers(doc)[blank["check"]]
-                assert answer["next_hop_type"] == "VirtualAppliance"
             assert doc["checks"][blank["check"]]["command"] == "next-hop"
+            if blank["field"] != "next_hop_ip":
+                continue
+            answer = answers(doc)[blank["check"]]
+            if answer["next_hop_type"] == "VirtualAppliance":
+                assert blank["answer"] == answer["next_hop_ip"] != blank["null_choice"]
+            else:
+                assert answer["next_hop_type"] in nh.NO_IP and answer["next_hop_ip"] is None
+                assert blank["answer"] == blank["null_choice"]
+                empty += 1
+        if doc["item_type"] == "hotspot":
+            assert [b["field"] for b in doc["blanks"]] == [
+                "next_hop_type",
+                "next_hop_ip",
+                "route_table",
+            ]
+    assert empty
+
+
+def test_the_gate_reads_an_empty_next_hop_ip_only_as_the_null_choice():
+    doc = next(
+        d
+        for d in _questions("next-hop")
+        if d["item_type"] == "hotspot" and d["blanks"][0]["answer"] == "VirtualAppliance"
+    )
+    ip = doc["blanks"][1]
+    assert problems(doc) == []
+    ip["answer"] = ip["null_choice"]  # "None" where next hop reports the appliance's IP
+    assert any("blank 2" in p for p in problems(doc))
+    empty = next(
+        d
+        for d in _questions("next-hop")
+        if d["item_type"] == "hotspot" and d["blanks"][0]["answer"] != "VirtualAppliance"
+    )
+    del empty["blanks"][1]["null_choice"]  # without it, "None" is not what the evaluator says
+    assert any("blank 2" in p for p in problems(empty))
 
 
 def test_lab_reproduces_the_documented_next_hops():

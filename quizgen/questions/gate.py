@@ -7,7 +7,9 @@ hotspot blank and ordering refers to one check by index and states what it claim
 - an option or statement: ``{"check": i, "claim": {...}}``; it is correct (true) exactly when
   the claim matches check i's answer (``quizgen.checks.mismatches``);
 - a hotspot blank: ``{"check": i, "field": "next_hop_type", "answer": ...}``; the answer is that
-  field of check i's answer, and it is one of the blank's choices;
+  field of check i's answer, and it is one of the blank's choices. A blank whose field may be
+  empty (null, like the next hop IP of a VnetLocal or Internet next hop) names the choice that
+  stands for empty in ``"null_choice"``; that choice is the answer exactly when the field is null;
 - an ordering: ``{"check": i, "field": "hops", "answer": [...]}`` read the same way.
 
 A check may carry ``changes`` (quizgen.generator.patch): it is then run on the topology with
@@ -124,6 +126,8 @@ def problems(question: Doc) -> list[str]:
             )
     for blank in question.get("blanks", []):
         actual = _field(results[blank["check"]], blank["field"])
+        if actual is None and "null_choice" in blank:
+            actual = blank["null_choice"]
         if blank["answer"] != actual:
             out.append(f"blank {blank['key']}: answer {blank['answer']!r}, evaluator {actual!r}")
         if blank["answer"] not in blank["choices"] or len(set(blank["choices"])) != len(

@@ -10,8 +10,11 @@ single-choice: four "destination: next hop" results, one true; each false one is
 holding its misconception would expect (T-38 private address outside every VNet to the Internet,
 T-33 a UDR beating a more specific system route, T-37 a per-subnet system route, T-01 transitive
 peering, T-02 one-sided peering, T-34 a more specific gateway route beating a peering route).
-hotspot: one destination; blanks Next hop type, Next hop IP (VirtualAppliance answers only) and
-Route table. A gateway-learned route is never the answer (its next hop IP is UNCONFIRMED, U-05).
+hotspot: one destination; blanks Next hop type, Next hop IP ("None" unless VirtualAppliance;
+asked every time, so that it does not give VirtualAppliance away) and Route table (the user
+route table or System Route, as the chosen route says). A gateway-learned route is never the
+answer (its next hop IP is UNCONFIRMED, U-05), nor a user route to VirtualNetworkGateway (an
+empty next hop IP is not confirmed for it).
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ REGIONS = ("eastus", "eastus2", "westus2", "centralus", "westeurope", "northeuro
 #: Public addresses a stem may use (Microsoft, Azure and documentation ranges: all public).
 PUBLIC = ("13.107.21.200", "20.{}.{}.{}", "52.{}.{}.{}", "40.{}.{}.{}", "104.{}.{}.{}")
 HOP_TYPES = tuple(t.value for t in NextHopType)
+#: Next hop types whose next hop IP address Network Watcher leaves empty (NW-02). Not
+#: VirtualNetworkGateway: NW-02 says empty only "for most other types", and the IP shown for
+#: gateway routes is UNCONFIRMED (U-05).
+NO_IP = ("Internet", "None", "VnetLocal", "VNetPeering", "VNetGlobalPeering")
 #: Route kinds RT1 may hold (EX-03 and EX-05 style); see ``_route``.
 ROUTE_KINDS = (
     "default-nva",
@@ -585,6 +592,9 @@ def _single(ctx: Context, L: Lab, hops: list[Hop]) -> Doc | None:
 
 def _hotspot(ctx: Context, L: Lab, hops: list[Hop]) -> Doc | None:
     rng = ctx.rng
+    hops = [h for h in hops if h.type in NO_IP or h.type == "VirtualAppliance"]
+    if not hops:
+        return None
     interesting = [h for h in hops if wrong_claims(L, h)]
     h = rng.choice(interesting or hops)
     wrong = [c["next_hop_type"] for c, _ in wrong_claims(L, h)]
@@ -605,29 +615,33 @@ def _hotspot(ctx: Context, L: Lab, hops: list[Hop]) -> Doc | None:
             "field": "next_hop_type",
         }
     )
-    if h.type == "VirtualAppliance":
-        ips = sorted({*L.nvas.values(), h.answer["next_hop_ip"]}, key=IPv4Address)
-        vm2 = next(v["ip"] for v in L.doc["vms"] if v["name"] == "VM2")
-        # In address order, so the answer's place does not depend on it being the answer.
-        choices = sorted({*ips, vm2}, key=IPv4Address) if len(ips) < 3 else ips
-        i = ctx.check("next-hop", {"vm": L.vm, "dest": h.dest.ip}, h.expect)
-        blanks.append(
-            {
-                "key": str(len(blanks) + 1),
-                "prompt": ctx.phrase("blank_ip", dest=h.dest.label),
-                "choices": choices,
-                "answer": h.answer["next_hop_ip"],
-                "check": i,
-                "field": "next_hop_ip",
-            }
-        )
+    # The next hop IP is asked whatever the type, so that its being asked does not tell
+    # VirtualAppliance (and the user route table) apart; "None" when next hop reports no IP.
+    ip = h.answer["next_hop_ip"]
+    ips = sorted({*L.nvas.values(), *([ip] if ip else [])}, key=IPv4Address)
+    vm2 = next(v["ip"] for v in L.doc["vms"] if v["name"] == "VM2")
+    # In address order, so the answer's place does not depend on it being the answer.
+    choices = sorted({*ips, vm2}, key=IPv4Address) if len(ips) < 3 else ips
+    no_ip = ctx.phrase("no_ip")
+    i = ctx.check("next-hop", {"vm": L.vm, "dest": h.dest.ip}, h.expect)
+    blanks.append(
+        {
+            "key": "2",
+            "prompt": ctx.phrase("blank_ip", dest=h.dest.label),
+            "choices": [*choices, no_ip],
+            "answer": h.answer["next_hop_ip"] or no_ip,
+            "check": i,
+            "field": "next_hop_ip",
+            "null_choice": no_ip,
+        }
+    )
     tables = ["System Route", *(t["name"] for t in L.doc.get("route_tables", []))]
     if len(tables) < 2:
         tables.append("RT1")
     i = ctx.check("next-hop", {"vm": L.vm, "dest": h.dest.ip}, h.expect)
     blanks.append(
         {
-            "key": str(len(blanks) + 1),
+            "key": "3",
             "prompt": ctx.phrase("blank_table", dest=h.dest.label),
             "choices": tables,
             "answer": h.answer["route_table"],
@@ -642,6 +656,11 @@ def _hotspot(ctx: Context, L: Lab, hops: list[Hop]) -> Doc | None:
         explanation.append(
             "Next hop reports VirtualAppliance whether or not the appliance forwards the packet "
             "(NW-02, NVA-02)."
+        )
+    else:
+        explanation.append(
+            f"Next hop IP address: {no_ip}. Next hop reports an IP address only for a "
+            "VirtualAppliance next hop (NW-02)."
         )
     n_routes = len(L.doc.get("route_tables", [{}])[0].get("routes", [])) if L.table else 0
     return ctx.question(
@@ -667,7 +686,7 @@ FAMILY = Family(
     Spec(
         ("single-choice", "hotspot"),
         frozenset({"vm", "vm_ip", "subnet", "vnet", "dest", "hop"}),
-        ("option", "blank_type", "blank_ip", "blank_table"),
+        ("option", "blank_type", "blank_ip", "no_ip", "blank_table"),
     ),
     build,
 )

@@ -8,16 +8,18 @@ it; both must allow.
 yes-no-series: three flows, each "X reaches Y on TCP port N" decided by reach; the statements
 are the ones a learner with T-17, T-18, T-22 or T-26 gets wrong, where possible.
 
-hotspot: for one flow at VM1 that is denied, the Access and the deciding NSG as IP flow verify
-reports them (a deny names its NSG without any UNCONFIRMED choice; a flow both NSGs allow is
-never asked about, since which rule IP flow verify names then is U-08), and optionally the
-Access for the same traffic at a VM with one NSG or none (T-22).
+hotspot: for one flow, the Access and the deciding NSG as IP flow verify reports them, and
+optionally the Access for the same Internet traffic at another VM with one NSG or none (T-22).
+The flow is allowed or denied with even odds, so the Access is not a pattern to learn. At VM1 a
+flow is asked about only when it is denied (a deny names its NSG without any UNCONFIRMED choice;
+which rule IP flow verify names when both NSGs allow is U-08); the allowed flows are at VM2
+(subnet NSG only) or VM3 (NIC NSG only), where one NSG decides.
 """
 
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizgen.checks import run
 from quizgen.questions import common
@@ -241,51 +243,87 @@ def _describe(src: kit.End, dst: kit.End, port: int) -> str:
     return f"TCP {port} from {src.label} to {dst.label}"
 
 
+class Asked(NamedTuple):
+    """A flow IP flow verify is asked about, at one VM, and its answer."""
+
+    vm: Doc
+    src: kit.End
+    dst: kit.End
+    port: int
+    direction: str
+    args: Doc
+    answer: Doc
+
+
+def _asked(doc: Doc, topo: Any, vms: list[Doc], ends: dict[str, kit.End], ports) -> list[Asked]:
+    """Every flow at a VM with an NSG that IP flow verify reports without an UNCONFIRMED
+    choice: at VM1 (both NSGs) only the denied ones (U-08), at VM2 and VM3 (one NSG) all."""
+    out = []
+    for vm in vms[:3]:  # VM4 has no NSG: IP flow verify names none
+        for src, dst, port in _flows(vms, ends, ports):
+            if vm["name"] not in (src.vm, dst.vm) or (src.vm and dst.vm and dst.vm != vm["name"]):
+                continue
+            direction = "inbound" if dst.vm == vm["name"] else "outbound"
+            if src.vm and dst.vm:  # VM to VM: only if the source's own NSGs let it out
+                out_verdict = kit.decide_nic(
+                    doc, _vm(vms, src.vm), "outbound", "tcp", src, dst, port
+                )
+                if not out_verdict.allowed:
+                    continue
+            far = src if direction == "inbound" else dst
+            args = kit.ip_flow_args(vm, direction, port, far.ip)
+            answer = run(topo, "ip-flow", args)
+            if not kit.clean(answer):
+                continue
+            model = kit.decide_nic(doc, vm, direction, "tcp", src, dst, port)
+            if model.access != answer["access"] or model.nsg != answer["nsg"]:
+                continue
+            out.append(Asked(vm, src, dst, port, direction, args, answer))
+    return out
+
+
+def _pick(rng: random.Random, asked: list[Asked], vm1: str, learner) -> Asked:
+    """Allow or Deny with even odds (so the access blank is not always Deny), VM1 for most
+    denied flows (where the order of its two NSGs decides), then a kind of traffic, then a flow
+    a misconception gets wrong where there is one."""
+    access = rng.choice(sorted({a.answer["access"] for a in asked}))
+    pool = [a for a in asked if a.answer["access"] == access]
+    names = sorted({a.vm["name"] for a in pool})
+    name = vm1 if vm1 in names and rng.random() < 0.6 else rng.choice(names)
+    pool = [a for a in pool if a.vm["name"] == name]
+
+    def kind(a: Asked) -> str:
+        return "internal" if a.src.vm and a.dst.vm else a.direction
+
+    picked_kind = rng.choice(sorted({kind(a) for a in pool}))
+    same_kind = [a for a in pool if kind(a) == picked_kind]
+    tricky = [a for a in same_kind if _score(a, learner)]
+    return rng.choice(tricky or same_kind)
+
+
+def _score(a: Asked, learner) -> int:
+    """How many misconceptions get the flow wrong: the access (T-18, T-26) or the NSG (T-17)."""
+    wrong = sum(learner(a, b).access != a.answer["access"] for b in ("T-18", "T-26"))
+    return wrong + (a.direction == "inbound" and learner(a, "T-17").nsg != a.answer["nsg"])
+
+
 def _hotspot(ctx: Context) -> Doc | None:
     rng = ctx.rng
     doc, vms, ends, ports = _network(rng)
     topo = common.load(doc)
-    vm1 = vms[0]
     nsg1, nsg2 = (n["name"] for n in doc["nsgs"])
-    options = []
-    for src, dst, port in _flows(vms, ends, ports):
-        if vm1["name"] not in (src.vm, dst.vm) or (src.vm and dst.vm and dst.vm != vm1["name"]):
-            continue
-        direction = "inbound" if dst.vm == vm1["name"] else "outbound"
-        if src.vm and dst.vm:  # VM to VM1: only if the source's own NSGs let it out
-            out = kit.decide_nic(doc, _vm(vms, src.vm), "outbound", "tcp", src, dst, port)
-            if not out.allowed:
-                continue
-        far = src if direction == "inbound" else dst
-        args = kit.ip_flow_args(vm1, direction, port, far.ip)
-        answer = run(topo, "ip-flow", args)
-        if not kit.clean(answer) or answer["access"] != "Deny":
-            continue
-        model = kit.decide_nic(doc, vm1, direction, "tcp", src, dst, port)
-        if model.allowed or model.nsg != answer["nsg"]:
-            continue
-        options.append((src, dst, port, direction, args, answer))
-    if not options:
+    asked = _asked(doc, topo, vms, ends, ports)
+    if not asked:
         return None
 
-    def learner(o, belief: str) -> kit.Verdict:
-        src, dst, port, direction, _, _ = o
-        return kit.decide_nic(doc, vm1, direction, "tcp", src, dst, port, frozenset({belief}))
+    def learner(a: Asked, belief: str) -> kit.Verdict:
+        return kit.decide_nic(
+            doc, a.vm, a.direction, "tcp", a.src, a.dst, a.port, frozenset({belief})
+        )
 
-    def score(o) -> int:
-        direction, answer = o[3], o[5]
-        wrong_nsg = direction == "inbound" and learner(o, "T-17").nsg != answer["nsg"]
-        return sum(learner(o, b).allowed for b in ("T-18", "T-26")) + wrong_nsg
-
-    def kind(o) -> str:
-        return "internal" if o[0].vm and o[1].vm else o[3]
-
-    picked_kind = rng.choice(sorted({kind(o) for o in options}))
-    same_kind = [o for o in options if kind(o) == picked_kind]
-    tricky = [o for o in same_kind if score(o)]
-    chosen = rng.choice(tricky or same_kind)
-    best = score(chosen)
-    src, dst, port, direction, args, answer = chosen
+    chosen = _pick(rng, asked, vms[0]["name"], learner)
+    best = _score(chosen, learner)
+    vm, src, dst, port, direction, args, answer = chosen
     what = _describe(src, dst, port)
     expect = {"access": answer["access"], "nsg": answer["nsg"]}
     blanks = [
@@ -306,19 +344,21 @@ def _hotspot(ctx: Context) -> Doc | None:
             "field": "nsg",
         },
     ]
-    explanation = [
-        f"{what}: {direction} traffic, so {kit.ORDER_TEXT[direction]} (NSG-05). "
-        f"{kit.ip_flow_sentence(answer)}"
-    ]
+    if all(kit.nsgs_at(doc, vm)):
+        order = f"so {kit.ORDER_TEXT[direction]}"
+    else:
+        order = f"and {answer['nsg']} is the only NSG {vm['name']} has, so it alone decides"
+    explanation = [f"{what}: {direction} traffic, {order} (NSG-05). {kit.ip_flow_sentence(answer)}"]
     rules = ["NSG-05", "NSG-04", "NSG-02", "NW-01"]
     why = {
         "T-18": "A deny in either NSG blocks the flow",
         "T-26": "The subnet NSG filters traffic between VMs of its own subnet too",
     }
     for belief in ("T-18", "T-26"):
-        if learner(chosen, belief).allowed:
+        wrong = learner(chosen, belief)
+        if wrong.access != answer["access"]:
             explanation.append(
-                f"{why[belief]} (NSG-05); {kit.belief_note(belief)} would select Allow."
+                f"{why[belief]} (NSG-05); {kit.belief_note(belief)} would select {wrong.access}."
             )
     t17 = learner(chosen, "T-17")
     if direction == "inbound" and t17.nsg != answer["nsg"]:
@@ -327,7 +367,7 @@ def _hotspot(ctx: Context) -> Doc | None:
             f"{t17.nsg} is never consulted; {kit.belief_note('T-17')} would select {t17.nsg}."
         )
     if src.cls == kit.PUBLIC or dst.cls == kit.PUBLIC:
-        third = _third_blank(ctx, doc, topo, vms, ends, src, dst, port, direction)
+        third = _third_blank(ctx, doc, topo, vms, ends, chosen)
         if third is not None:
             blank, line, t22 = third
             blanks.append(blank)
@@ -348,11 +388,12 @@ def _vm(vms: list[Doc], name: str) -> Doc:
     return next(v for v in vms if v["name"] == name)
 
 
-def _third_blank(ctx, doc, topo, vms, ends, src, dst, port, direction):
-    """The same Internet traffic at a VM with one NSG or none (NSG-05; T-22)."""
+def _third_blank(ctx, doc, topo, vms, ends, first: Asked):
+    """The same Internet traffic at another VM with one NSG or none (NSG-05; T-22)."""
     if ctx.rng.random() < 0.25:
         return None
-    other = ctx.rng.choice(vms[1:])
+    src, dst, port, direction = first.src, first.dst, first.port, first.direction
+    other = ctx.rng.choice([v for v in vms[1:] if v["name"] != first.vm["name"]])
     me = ends[other["name"]]
     o_src, o_dst = (src, me) if direction == "inbound" else (me, dst)
     far = src if direction == "inbound" else dst

@@ -13,7 +13,9 @@ single-choice, two forms:
 
 hotspot: the gate reads a blank from a scalar field of one answer, and ``peerings`` answers a
 list, so the blanks use ``next-hop`` (no peering route while a link is not Connected, RT-05)
-and ``reach`` with a change (what an action does to the connection).
+and ``reach`` with a change (what an action does to the connection). The hotspot's network
+always has a pair peered on both sides, and blank 1 (the next hop now) asks about it or about
+the broken link with even odds: its answer is a peering next hop as often as None.
 """
 
 from __future__ import annotations
@@ -53,11 +55,14 @@ def _link(a: str, b: str, **extra: Any) -> Doc:
     return {"name": _link_name(a, b), "from": a, "to": b, **extra}
 
 
-def _draw(ctx: Context, events: tuple[str, str]) -> tuple[Doc, list[Doc], list[Doc]]:
+def _draw(
+    ctx: Context, events: tuple[str, str], contrast: bool | None = None
+) -> tuple[Doc, list[Doc], list[Doc]]:
     """The topology after the actions, the two links asked about and the actions (exhibit rows).
 
     Events: "I" = only the first link was created; "D" = both were created, then the reverse
-    link was deleted through the CLI.
+    link was deleted through the CLI. ``contrast``: whether a third pair is peered on both
+    sides (Connected); None draws it.
     """
     rng = ctx.rng
     names = [f"vnet-{n}" for n in rng.sample(NAMES, 4)]
@@ -96,8 +101,12 @@ def _draw(ctx: Context, events: tuple[str, str]) -> tuple[Doc, list[Doc], list[D
             peerings.append(_link(a, b))
         actions.append(steps)
         asked.append(peerings[-1])
-    if rng.random() < 0.5:  # a pair created on both sides, for contrast
-        a, b = names[1], names[2]
+    if contrast is None:
+        contrast, partner = rng.random() < 0.5, names[2]
+    else:  # asked for: with a VNet that may be in another region (global peering)
+        partner = rng.choice(names[2:])
+    if contrast:  # a pair created on both sides, for contrast
+        a, b = names[1], partner
         peerings += [_link(a, b), _link(b, a)]
         actions.append(
             [
@@ -325,7 +334,7 @@ def _fix(ctx: Context) -> Doc | None:
 
 def _hotspot(ctx: Context) -> Doc | None:
     events = ctx.rng.choice((("D", "I"), ("I", "D"), ("D", "D"), ("I", "I")))
-    doc, asked, actions = _draw(ctx, events)
+    doc, asked, actions = _draw(ctx, events, contrast=True)
     link = ctx.rng.choice(asked)
     port = ctx.rng.choice(PORTS)
     flow = _flow(doc, link, port)
@@ -333,25 +342,41 @@ def _hotspot(ctx: Context) -> Doc | None:
     topo = common.load(doc)
     views = _views(topo)
     blanks, explanation = [], [_state_sentence(views[link["name"]])]
-    hop = run(topo, "next-hop", {"vm": flow["from"], "dest": dst_ip})
+    # Blank 1 asks about the broken link or the pair peered on both sides, so that its answer
+    # is a peering next hop as often as None.
+    connected = [v for v in views.values() if v["state"] == "Connected"]
+    now = views[link["name"]] if ctx.rng.random() < 0.5 else ctx.rng.choice(connected)
+    if now["state"] == "Connected":
+        explanation.append(_state_sentence(now))
+    src = _vm_of(doc, now["from"])["name"]
+    now_ip = _vm_of(doc, now["to"])["ip"]
+    args = {"vm": src, "dest": now_ip}
+    hop = run(topo, "next-hop", args)
     if hop["assumptions"]:
         return None
-    args = {"vm": flow["from"], "dest": dst_ip}
     i = ctx.check("next-hop", args, {"next_hop_type": hop["next_hop_type"]})
     blanks.append(
         {
             "key": "1",
-            "prompt": ctx.phrase("next_hop_now", src=flow["from"], ip=dst_ip),
+            "prompt": ctx.phrase("next_hop_now", src=src, ip=now_ip),
             "choices": NEXT_HOPS,
             "answer": hop["next_hop_type"],
             "check": i,
             "field": "next_hop_type",
         }
     )
-    explanation.append(
-        f"Blank 1: {hop['next_hop_type']}. A peering adds routes only when both links are "
-        "Connected (RT-05, PEER-02); until then the system route for the private range decides."
-    )
+    if now["state"] == "Connected":
+        explanation.append(
+            f"Blank 1: {hop['next_hop_type']}. Both links between {now['from']} and "
+            f"{now['to']} exist, so the peer's range gets a peering route; VNetGlobalPeering "
+            "when the two virtual networks are in different regions (RT-05, PEER-02)."
+        )
+    else:
+        explanation.append(
+            f"Blank 1: {hop['next_hop_type']}. A peering adds routes only when both links are "
+            "Connected (RT-05, PEER-02); until then the system route for the private range "
+            "decides."
+        )
     text, changes, misconception = ctx.rng.choice(_actions(link))
     got = _reach(ctx, doc, flow, changes)
     if got is None:
