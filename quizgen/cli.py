@@ -60,6 +60,28 @@ def _file_and_json(func: F) -> F:
     return click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))(func)
 
 
+def _question_filters(func: F) -> F:
+    """--objective, --family, --type and --difficulty, as ``quizgen generate`` takes them."""
+    for option in reversed(
+        [
+            click.option(
+                "--objective", metavar="O", help="Only families whose objective contains O."
+            ),
+            click.option(
+                "--family", metavar="F", help="Only this family (see 'quizgen generate --list')."
+            ),
+            click.option(
+                "--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type."
+            ),
+            click.option(
+                "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D."
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 def _location(func: F) -> F:
     """--vm VM or --subnet VNET/SUBNET (exactly one)."""
     func = click.option(
@@ -285,12 +307,7 @@ def scenario(
     help="How many questions.",
 )
 @click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
-@click.option("--family", metavar="F", help="Only this family (see --list).")
-@click.option("--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type.")
-@click.option("--objective", metavar="O", help="Only families whose AZ-104 objective contains O.")
-@click.option(
-    "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D (1-5)."
-)
+@_question_filters
 @click.option(
     "--format",
     "fmt",
@@ -331,28 +348,6 @@ def generate(
 # --- paper: practice sheets and exam sets ------------------------------------------------------
 
 PAPERS = click.Choice(["a4", "letter"], case_sensitive=False)
-
-
-def _question_filters(func: F) -> F:
-    """--objective, --family, --type and --difficulty, as ``quizgen generate`` takes them."""
-    for option in reversed(
-        [
-            click.option(
-                "--objective", metavar="O", help="Only families whose objective contains O."
-            ),
-            click.option(
-                "--family", metavar="F", help="Only this family (see 'quizgen generate --list')."
-            ),
-            click.option(
-                "--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type."
-            ),
-            click.option(
-                "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D."
-            ),
-        ]
-    ):
-        func = option(func)
-    return func
 
 
 class _Progress:
@@ -514,12 +509,7 @@ def exam_set(
     help="How many questions.",
 )
 @click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
-@click.option("--family", metavar="F", help="Only this family (see 'quizgen generate --list').")
-@click.option("--type", "item_type", type=click.Choice(ITEM_TYPES), help="Only this item type.")
-@click.option("--objective", metavar="O", help="Only families whose AZ-104 objective contains O.")
-@click.option(
-    "--difficulty", type=click.IntRange(1, 5), metavar="D", help="Only difficulty D (1-5)."
-)
+@_question_filters
 @click.option(
     "-o",
     "--output",

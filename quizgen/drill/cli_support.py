@@ -6,10 +6,10 @@ import os
 import random
 import shutil
 import sys
-from typing import Any
 
 from quizgen.drill.practice import Console, Drill, Filters
 from quizgen.drill.store import Stats, Store, db_path, default_path
+from quizgen.drill.tty import plain_mode, read_line
 from quizgen.errors import QuizgenError
 
 EMPTY_STATS = Stats(0, 0, 0.0, 0, (), (), (), (), (), 0)
@@ -18,27 +18,16 @@ EMPTY_STATS = Stats(0, 0, 0.0, 0, (), (), (), (), (), 0)
 def console(plain: bool) -> Console:
     """The terminal as the learner has it: plain when asked, when NO_COLOR is set (no colour
     only), or when input or output is not an interactive terminal."""
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    dumb = os.environ.get("TERM") == "dumb"
-    plain = plain or not interactive or dumb
+    plain = plain_mode(plain)
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns - 1, 120))
     color = not plain and "NO_COLOR" not in os.environ
-    return Console(out=sys.stdout, read=_reader(plain), color=color, boxed=not plain, width=width)
-
-
-def _reader(plain: bool) -> Any:
-    if not plain:
-        return input
-
-    def read(prompt: str) -> str:  # no readline editing tricks: prompt, then a line
-        sys.stdout.write(prompt)
-        sys.stdout.flush()
-        line = sys.stdin.readline()
-        if not line:
-            raise EOFError
-        return line.rstrip("\n")
-
-    return read
+    return Console(
+        out=sys.stdout,
+        read=read_line if plain else input,
+        color=color,
+        boxed=not plain,
+        width=width,
+    )
 
 
 def _known_families(families: tuple[str, ...]) -> frozenset[str] | None:

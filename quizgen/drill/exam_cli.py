@@ -29,7 +29,6 @@ input ended before the exam was submitted (plain mode), 130 on Ctrl-C (saved, re
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import sys
@@ -49,6 +48,7 @@ from quizgen.drill.exam import (
     start,
 )
 from quizgen.drill.store import Store, db_path
+from quizgen.drill.tty import plain_mode, read_line
 from quizgen.errors import QuizgenError
 
 SUBMITTED, STOPPED, INPUT_ENDED, INTERRUPTED = 0, 0, 1, 130
@@ -216,22 +216,6 @@ def autosave(exam: Exam, every: float = AUTOSAVE_SECONDS) -> Iterator[None]:
         thread.join()
 
 
-def plain_mode(plain: bool) -> bool:
-    """Plain when asked, or when input or output is not a terminal, or TERM=dumb."""
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    return plain or not interactive or os.environ.get("TERM") == "dumb"
-
-
-def _read(prompt: str) -> str:
-    """Prompt, then one line of standard input (no readline tricks); EOFError at its end."""
-    sys.stdout.write(prompt)
-    sys.stdout.flush()
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\n")
-
-
 def _write(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
@@ -255,7 +239,9 @@ def run_plain(exam: Exam) -> str:
     def tree(topology: dict[str, Any]) -> list[str]:
         return topology_tree(topology, boxed=False)
 
-    return PlainExam(exam, lines, read=_read, write=_write, tree_lines=tree, report=_report).run()
+    return PlainExam(
+        exam, lines, read=read_line, write=_write, tree_lines=tree, report=_report
+    ).run()
 
 
 def run_screen(exam: Exam) -> str:
