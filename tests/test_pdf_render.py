@@ -242,11 +242,17 @@ def _crafted_doc() -> dict:
 
 
 def test_text_from_banks_and_topologies_prints_literally_and_fetches_nothing() -> None:
+    """The one image of the page is the diagram quizgen drew (in a data URL, names escaped in
+    its SVG): it is all the page asks the fetcher for."""
     fetcher = asset_fetcher()
-    html = sheet_html([_crafted_doc()], subtitle=CRAFTED, with_key=True)
-    assert "<img" not in html.replace("&lt;img", "")
+    doc = _crafted_doc()
+    html = sheet_html([doc], subtitle=CRAFTED, with_key=True)
+    drawn = str(diagram(doc))
+    assert drawn.startswith('<img src="data:image/svg+xml;base64,')
+    assert html.replace("&lt;img", "").count("<img") == 1 and drawn in html
     pdf = write_pdf(html, fetcher=fetcher)
-    assert fetcher.asked == [], fetcher.asked
+    assert fetcher.asked == [re.search(r'src="([^"]+)"', drawn)[1]], fetcher.asked
+    assert fetcher.refused == []
     text = squash(" ".join(pages_text(pdf)))
     assert squash(CRAFTED) in text
     assert squash("<style>@import url(file:///etc/passwd);</style>vnet-evil") in text
@@ -268,12 +274,21 @@ def test_the_fetcher_serves_only_quizgens_own_assets() -> None:
     ):
         assert asset_path(url) is None, url
     fetcher = asset_fetcher()
-    with pytest.raises(ValueError, match="refused"):
-        fetcher.fetch("file:///etc/passwd")
-    assert fetcher.refused == ["file:///etc/passwd"]
+    refused = [
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+        "data:image/svg+xml,<svg/>",
+        "data:image/svg+xml;base64,not base64!",
+    ]
+    for url in refused:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert fetcher.refused == refused
     response = fetcher.fetch(css.as_uri())
     assert b"@page" in response.read()
-    assert fetcher.asked == ["file:///etc/passwd", css.as_uri()]
+    svg = "data:image/svg+xml;base64,PHN2Zy8+"
+    assert fetcher.fetch(svg).read() == b"<svg/>"
+    assert fetcher.asked == [*refused, css.as_uri(), svg]
 
 
 def test_html_templates_are_autoescaped_and_text_templates_are_not() -> None:

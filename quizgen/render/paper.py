@@ -45,7 +45,7 @@ def points(doc: Doc) -> int:
     return parts(doc)
 
 
-def diagram(doc: Doc, width: int = 680) -> Markup | None:
+def diagram_svg(doc: Doc, width: int = 680) -> str | None:
     """The question's topology diagram, showing no more than the question's exhibits (none
     when the exhibits show no VNet)."""
     if not doc.get("topology"):
@@ -54,7 +54,24 @@ def diagram(doc: Doc, width: int = 680) -> Markup | None:
     if not view.vnets:
         return None
     svg = topology_svg(doc["topology"], view=view, width=width)
-    return Markup(svg) if svg.strip() else None
+    return svg if svg.strip() else None
+
+
+def diagram(doc: Doc, width: int = 680) -> Markup | None:
+    """The question's diagram as the page shows it: an image of its SVG (see svg_image)."""
+    svg = diagram_svg(doc, width)
+    return None if svg is None else svg_image(svg)
+
+
+def svg_image(svg: str) -> Markup:
+    """An ``<img>`` of an SVG that quizgen drew, in a data URL that quizgen.render.pdf serves.
+    WeasyPrint reads an image's SVG straight into a tree; an inline ``<svg>`` would go through
+    the HTML parser and the style cascade element by element, a seventh of a version's time."""
+    from base64 import b64encode
+
+    from quizgen.render.pdf import SVG_DATA
+
+    return Markup('<img src="{}{}" alt="">').format(SVG_DATA, b64encode(svg.encode()).decode())
 
 
 #: How many characters of item text (9.5 pt) a line of the page holds, and the height in mm of
@@ -162,7 +179,7 @@ def estimated_height(view: Doc) -> float:
     mm = 8.0 + 4.6 * _lines(view["stem"], TEXT_CHARS) + 5.0
     mm += sum(e["height_mm"] for e in view["exhibits"])
     if view["diagram"] is not None:
-        mm += 6.0 + _svg_height_mm(str(view["diagram"]))
+        mm += 6.0 + view["diagram_mm"]
     mm += sum(1.8 + 4.6 * _lines(o["text"], TEXT_CHARS - 12) for o in view["options"])
     mm += sum(3.0 + 4.6 * _lines(s["text"], TEXT_CHARS - 25) for s in view["statements"])
     mm += sum(12.0 + 4.6 * _lines(b["prompt"], TEXT_CHARS) for b in view["blanks"])
@@ -173,6 +190,7 @@ def estimated_height(view: Doc) -> float:
 def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
     """What the paper shows of one item (a case study: its scenario, then its questions)."""
     kind = doc["item_type"]
+    svg = diagram_svg(doc) if with_diagram else None
     view: Doc = {
         "number": number,
         "kind": kind,
@@ -181,7 +199,8 @@ def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
         "stem": doc["stem"],
         "points": points(doc),
         "exhibits": [exhibit_view(e) for e in doc.get("exhibits", [])],
-        "diagram": diagram(doc) if with_diagram else None,
+        "diagram": None if svg is None else svg_image(svg),
+        "diagram_mm": 0.0 if svg is None else _svg_height_mm(svg),
         "options": [{"letter": o["key"], "text": o["text"]} for o in doc.get("options", [])],
         "statements": [
             {"number": n, "text": s["text"]}
