@@ -24,7 +24,7 @@ from quizgen.paper.manifest import manifest
 from quizgen.questions import ITEM_TYPES
 from quizgen.questions.generate import generate
 from quizgen.render import environment
-from quizgen.render.paper import LETTERS, diagram
+from quizgen.render.paper import LETTERS, LINE_CHARS, diagram, exhibit_view
 from quizgen.render.pdf import asset_fetcher, asset_path, write_pdf
 from quizgen.resources import templates_dir
 from tests.support import invoke
@@ -212,6 +212,35 @@ def test_a_question_diagram_shows_only_what_its_exhibits_show(monkeypatch) -> No
         paper.item_view(doc, "1")
     expected = [question_view(doc) for doc in docs if question_view(doc).vnets]
     assert seen == expected and all(view is not None for view in seen)
+
+
+def _cells_as_printed(row: str) -> list[str]:
+    """The cells of a printed exhibit row: its lines cut at the column rules, joined."""
+    lines = [line[1:-1].split(" │ ") for line in row.split("\n")]
+    return [" ".join(line[i] for line in lines) for i in range(len(lines[0]))]
+
+
+def test_exhibits_print_every_cell_whole_in_lined_up_columns() -> None:
+    """An exhibit prints as lines of monospaced text: every line of a table is as long as the
+    others and no longer than the page holds, its rules line up, and each cell reads back
+    whole, word for word (a word longer than its column goes on in the next line)."""
+    docs = generate(60, 5)
+    items = [q for d in docs for q in [d, *d.get("questions", [])]]
+    exhibits = [e for q in items for e in q.get("exhibits", [])]
+    for exhibit in exhibits:
+        view = exhibit_view(exhibit)
+        rows = [view["head"], *view["rows"]]
+        lines = [line for row in rows for line in row.split("\n")]
+        assert len({len(line) for line in lines}) == 1 and len(lines[0]) <= LINE_CHARS
+        rules = {tuple(i for i, c in enumerate(line) if c == "│") for line in lines}
+        assert len(rules) == 1, exhibit["title"]
+        expected = [exhibit["columns"], *exhibit["rows"]]
+        for printed, cells in zip(rows, expected, strict=True):
+            read = _cells_as_printed(printed)
+            for got, cell in zip(read, cells, strict=True):
+                want = "-" if cell is None or cell == "" else str(cell)
+                assert "".join(got.split()) == "".join(want.split()), (got, want)
+    assert len(exhibits) > 100
 
 
 def test_letter_paper_is_letter_sized() -> None:
