@@ -24,7 +24,7 @@ from quizgen.paper.manifest import manifest
 from quizgen.questions import ITEM_TYPES
 from quizgen.questions.generate import generate
 from quizgen.render import environment
-from quizgen.render.paper import LETTERS, diagram
+from quizgen.render.paper import LETTERS, LINE_CHARS, diagram, exhibit_view
 from quizgen.render.pdf import asset_fetcher, asset_path, write_pdf
 from quizgen.resources import templates_dir
 from tests.support import invoke
@@ -214,6 +214,35 @@ def test_a_question_diagram_shows_only_what_its_exhibits_show(monkeypatch) -> No
     assert seen == expected and all(view is not None for view in seen)
 
 
+def _cells_as_printed(row: str) -> list[str]:
+    """The cells of a printed exhibit row: its lines cut at the column rules, joined."""
+    lines = [line[1:-1].split(" │ ") for line in row.split("\n")]
+    return [" ".join(line[i] for line in lines) for i in range(len(lines[0]))]
+
+
+def test_exhibits_print_every_cell_whole_in_lined_up_columns() -> None:
+    """An exhibit prints as lines of monospaced text: every line of a table is as long as the
+    others and no longer than the page holds, its rules line up, and each cell reads back
+    whole, word for word (a word longer than its column goes on in the next line)."""
+    docs = generate(60, 5)
+    items = [q for d in docs for q in [d, *d.get("questions", [])]]
+    exhibits = [e for q in items for e in q.get("exhibits", [])]
+    for exhibit in exhibits:
+        view = exhibit_view(exhibit)
+        rows = [view["head"], *view["rows"]]
+        lines = [line for row in rows for line in row.split("\n")]
+        assert len({len(line) for line in lines}) == 1 and len(lines[0]) <= LINE_CHARS
+        rules = {tuple(i for i, c in enumerate(line) if c == "│") for line in lines}
+        assert len(rules) == 1, exhibit["title"]
+        expected = [exhibit["columns"], *exhibit["rows"]]
+        for printed, cells in zip(rows, expected, strict=True):
+            read = _cells_as_printed(printed)
+            for got, cell in zip(read, cells, strict=True):
+                want = "-" if cell is None or cell == "" else str(cell)
+                assert "".join(got.split()) == "".join(want.split()), (got, want)
+    assert len(exhibits) > 100
+
+
 def test_letter_paper_is_letter_sized() -> None:
     docs = generate(1, 3, item_type="single-choice")
     pdf = write_pdf(sheet_html(docs, subtitle="one", with_key=True), "letter")
@@ -242,11 +271,17 @@ def _crafted_doc() -> dict:
 
 
 def test_text_from_banks_and_topologies_prints_literally_and_fetches_nothing() -> None:
+    """The one image of the page is the diagram quizgen drew (in a data URL, names escaped in
+    its SVG): it is all the page asks the fetcher for."""
     fetcher = asset_fetcher()
-    html = sheet_html([_crafted_doc()], subtitle=CRAFTED, with_key=True)
-    assert "<img" not in html.replace("&lt;img", "")
+    doc = _crafted_doc()
+    html = sheet_html([doc], subtitle=CRAFTED, with_key=True)
+    drawn = str(diagram(doc))
+    assert drawn.startswith('<img src="data:image/svg+xml;base64,')
+    assert html.replace("&lt;img", "").count("<img") == 1 and drawn in html
     pdf = write_pdf(html, fetcher=fetcher)
-    assert fetcher.asked == [], fetcher.asked
+    assert fetcher.asked == [re.search(r'src="([^"]+)"', drawn)[1]], fetcher.asked
+    assert fetcher.refused == []
     text = squash(" ".join(pages_text(pdf)))
     assert squash(CRAFTED) in text
     assert squash("<style>@import url(file:///etc/passwd);</style>vnet-evil") in text
@@ -268,12 +303,21 @@ def test_the_fetcher_serves_only_quizgens_own_assets() -> None:
     ):
         assert asset_path(url) is None, url
     fetcher = asset_fetcher()
-    with pytest.raises(ValueError, match="refused"):
-        fetcher.fetch("file:///etc/passwd")
-    assert fetcher.refused == ["file:///etc/passwd"]
+    refused = [
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+        "data:image/svg+xml,<svg/>",
+        "data:image/svg+xml;base64,not base64!",
+    ]
+    for url in refused:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert fetcher.refused == refused
     response = fetcher.fetch(css.as_uri())
     assert b"@page" in response.read()
-    assert fetcher.asked == ["file:///etc/passwd", css.as_uri()]
+    svg = "data:image/svg+xml;base64,PHN2Zy8+"
+    assert fetcher.fetch(svg).read() == b"<svg/>"
+    assert fetcher.asked == [*refused, css.as_uri(), svg]
 
 
 def test_html_templates_are_autoescaped_and_text_templates_are_not() -> None:

@@ -6,14 +6,15 @@ each file is replaced atomically, and an existing file is replaced only with ``f
 
 Exam set versions are drawn and printed in worker processes (one per core): drawing a
 version's parallel variants and printing its two PDFs depend on nothing but the settings and
-version A's draw, so each job is a plain function of plain data.
+version A's draw, so each job is a plain function of plain data. One pool serves the whole set,
+and a version's PDFs are queued as soon as it is drawn, so no core waits for the last draw.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,9 +124,8 @@ def exam_set(settings: ExamSettings, progress: Progress = _no_progress) -> Print
 
     f = settings.filters
     base = generate(settings.count, settings.seed, f.family, f.item_type, f.objective, f.difficulty)
-    codes = version_codes(settings.versions)
-    drawn = _parallel(_draw_version, [(settings.seed, code, base) for code in codes], progress)
-    return print_set(settings, dict(zip(codes, drawn, strict=True)), progress)
+    jobs = {code: (settings.seed, code, base) for code in version_codes(settings.versions)}
+    return _draw_and_print(settings, _draw_version, jobs, progress)
 
 
 def rebuild(path: str, progress: Progress = _no_progress) -> tuple[Printed, ExamSettings]:
@@ -134,9 +134,8 @@ def rebuild(path: str, progress: Progress = _no_progress) -> tuple[Printed, Exam
     from quizgen.paper.manifest import read_manifest
 
     settings, entries = read_manifest(path)
-    jobs = [(path, code, items) for code, items in entries.items()]
-    drawn = _parallel(_rebuild_version, jobs, progress)
-    return print_set(settings, dict(zip(entries, drawn, strict=True)), progress), settings
+    jobs = {code: (path, code, items) for code, items in entries.items()}
+    return _draw_and_print(settings, _rebuild_version, jobs, progress), settings
 
 
 def total_steps(versions: int) -> int:
@@ -144,17 +143,50 @@ def total_steps(versions: int) -> int:
     return 3 * versions
 
 
+def _print_job(kind: str, settings: ExamSettings, code: str, items: list[Doc]) -> tuple:
+    docs = [i["doc"] for i in items]
+    return (kind, settings.title, code, settings.minutes, settings.paper, docs)
+
+
+def _draw_and_print(
+    settings: ExamSettings,
+    draw: Callable[..., list[Doc]],
+    jobs: dict[str, tuple],
+    progress: Progress,
+) -> Printed:
+    """Draw every version (``draw(*job)``) and print its PDFs on one pool. A version's student
+    PDF is queued as soon as it is drawn; the keys, several times quicker to print, are queued
+    after every student PDF so that they fill the cores at the end."""
+    with _executor(3 * len(jobs)) as pool:
+        draws = {code: pool.submit(draw, *job) for code, job in jobs.items()}
+        drawn: dict[str, list[Doc]] = {}
+        students: dict[str, Future] = {}
+        for code, future in draws.items():
+            drawn[code] = future.result()
+            progress(1)
+            job = _print_job("student", settings, code, drawn[code])
+            students[code] = pool.submit(_print_version, *job)
+        keys = {
+            code: pool.submit(_print_version, *_print_job("key", settings, code, items))
+            for code, items in drawn.items()
+        }
+        pdfs = {}
+        for kind, futures in (("student", students), ("key", keys)):
+            for code, future in futures.items():
+                pdfs[kind, code] = future.result()
+                progress(1)
+    return _assemble(settings, drawn, pdfs)
+
+
 def print_set(
     settings: ExamSettings, drawn: dict[str, list[Doc]], progress: Progress = _no_progress
 ) -> Printed:
     """The PDFs and the manifest of a set whose versions are drawn (code -> items, each a dict
     of slot, doc as printed, arrangement and variant)."""
-    from quizgen.paper.manifest import manifest, manifest_text
-
     # The student PDFs (items, exhibits, diagrams) take several times longer than the keys:
     # handing them out first keeps every core busy to the end.
     jobs = [
-        (kind, settings.title, code, settings.minutes, settings.paper, [i["doc"] for i in items])
+        _print_job(kind, settings, code, items)
         for kind in ("student", "key")
         for code, items in drawn.items()
     ]
@@ -165,6 +197,14 @@ def print_set(
             strict=True,
         )
     )
+    return _assemble(settings, drawn, pdfs)
+
+
+def _assemble(
+    settings: ExamSettings, drawn: dict[str, list[Doc]], pdfs: dict[tuple[str, str], bytes]
+) -> Printed:
+    from quizgen.paper.manifest import manifest, manifest_text
+
     files: dict[str, bytes] = {}
     for code in drawn:
         files[f"version-{code}.pdf"] = pdfs["student", code]
@@ -211,17 +251,29 @@ def workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+class _InProcess(Executor):
+    """Runs each job as it is submitted, here: one core, or one job."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # raised by future.result(), as it was (Ctrl-C at once)
+            future.set_exception(error)
+        return future
+
+
+def _executor(jobs: int) -> Executor:
+    """A pool of worker processes, one per core (no more than ``jobs``), or, with one core or
+    one job, an executor that runs the jobs in this process."""
+    count = min(workers(), jobs)
+    return ProcessPoolExecutor(max_workers=count) if count > 1 else _InProcess()
+
+
 def _parallel(function: Callable[..., Any], jobs: Sequence[tuple], progress: Progress) -> list:
     """``function(*job)`` for every job, in order; on the available cores when there are
     several jobs and cores. A QuizgenError in a job is raised here, as it was."""
-    count = min(workers(), len(jobs))
-    if count <= 1:
-        results = []
-        for job in jobs:
-            results.append(function(*job))
-            progress(1)
-        return results
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    with _executor(len(jobs)) as pool:
         futures = [pool.submit(function, *job) for job in jobs]
         results = []
         for future in futures:

@@ -45,7 +45,7 @@ def points(doc: Doc) -> int:
     return parts(doc)
 
 
-def diagram(doc: Doc, width: int = 680) -> Markup | None:
+def diagram_svg(doc: Doc, width: int = 680) -> str | None:
     """The question's topology diagram, showing no more than the question's exhibits (none
     when the exhibits show no VNet)."""
     if not doc.get("topology"):
@@ -54,15 +54,40 @@ def diagram(doc: Doc, width: int = 680) -> Markup | None:
     if not view.vnets:
         return None
     svg = topology_svg(doc["topology"], view=view, width=width)
-    return Markup(svg) if svg.strip() else None
+    return svg if svg.strip() else None
 
 
-#: How many characters of exhibit text (7 pt) a line of the page holds, and the height in mm of
+def diagram(doc: Doc, width: int = 680) -> Markup | None:
+    """The question's diagram as the page shows it: an image of its SVG (see svg_image)."""
+    svg = diagram_svg(doc, width)
+    return None if svg is None else svg_image(svg)
+
+
+def svg_image(svg: str) -> Markup:
+    """An ``<img>`` of an SVG that quizgen drew, in a data URL that quizgen.render.pdf serves.
+    WeasyPrint reads an image's SVG straight into a tree; an inline ``<svg>`` would go through
+    the HTML parser and the style cascade element by element, a seventh of a version's time."""
+    from base64 import b64encode
+
+    from quizgen.render.pdf import SVG_DATA
+
+    return Markup('<img src="{}{}" alt="">').format(SVG_DATA, b64encode(svg.encode()).decode())
+
+
+#: How many characters of item text (9.5 pt) a line of the page holds, and the height in mm of
 #: what fits on one page once the header and footer are out (Letter, the shorter of the two).
-LINE_CHARS = 128
 TEXT_CHARS = 100
 PAGE_MM = 235.0
-#: Longer words than this may break at their hyphens rather than widen their column.
+#: Exhibits print in 7 pt DejaVu Sans Mono, whose characters are 1233/2048 em wide (1.4867 mm):
+#: the 180 mm line of an A4 page (and the wider Letter one) holds 121; one is kept spare.
+LINE_CHARS = 120
+EXHIBIT_CHAR_PT = 7 * 1233 / 2048
+#: The height in mm of a line of exhibit text (line-height: normal, 1.164 em of 7 pt) and of
+#: the rule under each row.
+EXHIBIT_LINE_MM = 2.875
+EXHIBIT_RULE_MM = 0.18
+#: Longer words than this may break (at a hyphen where they have one) rather than widen their
+#: column.
 LONGEST_UNBROKEN = 18
 
 
@@ -70,37 +95,58 @@ def _words(text: str) -> list[str]:
     return text.split() or [""]
 
 
-def exhibit_view(exhibit: Doc) -> Doc:
-    """An exhibit table: each column gets at least its longest word (up to LONGEST_UNBROKEN
-    characters), and the room left goes to the columns with the longest text."""
-    columns = [str(c) for c in exhibit["columns"]]
-    rows = [["-" if v is None or v == "" else str(v) for v in row] for row in exhibit["rows"]]
+def _column_widths(columns: list[str], rows: list[list[str]]) -> list[int]:
+    """Characters of each column: at least its longest word (up to LONGEST_UNBROKEN), and the
+    room left to the columns with the longest text."""
     least, natural = [], []
     for i, column in enumerate(columns):
         cells = [row[i] for row in rows]
         word = max(len(w) for cell in [column, *cells] for w in _words(cell))
-        least.append(min(word, LONGEST_UNBROKEN) + 2)
-        natural.append(max([len(column) // 2, *(len(c) for c in cells)]) + 2)
-    room = LINE_CHARS - sum(least)
+        least.append(min(word, LONGEST_UNBROKEN))
+        natural.append(max([least[-1], len(column) // 2 + 1, *(len(c) for c in cells)]))
+    room = LINE_CHARS - (3 * len(columns) - 1)  # " │ " between cells, a space at each end
+    if sum(least) > room:  # too many columns for their words: every word may break
+        return [max(3, m * room // sum(least)) for m in least]
+    if sum(natural) <= room:
+        return natural
+    widths = list(least)
     extra = [n - m for n, m in zip(natural, least, strict=True)]
-    if room <= 0 or sum(extra) <= 0:
-        chars = least
-    elif sum(extra) <= room:
-        chars = natural
-    else:
-        chars = [m + room * e / sum(extra) for m, e in zip(least, extra, strict=True)]
-    total = sum(chars)
-    widths = [f"{100 * c / total:.2f}%" for c in chars]
-    line_chars = [LINE_CHARS * c / total - 2 for c in chars]
-    lines = 2 + sum(  # the caption and the heading row, then each row's tallest cell
-        max(_lines(cell, n) for cell, n in zip(row, line_chars, strict=True)) for row in rows
-    )
+    spare = room - sum(least)
+    for i, e in enumerate(extra):
+        widths[i] += spare * e // sum(extra)
+    return widths
+
+
+def _cell_lines(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True) or [""]
+
+
+def _row_lines(cells: list[str], widths: list[int]) -> list[list[str]]:
+    """A table row as lines, each a list of its cells' text padded to their column's width."""
+    wrapped = [_cell_lines(c, w) for c, w in zip(cells, widths, strict=True)]
+    height = max(len(lines) for lines in wrapped)
+    padded = [lines + [""] * (height - len(lines)) for lines in wrapped]
+    return [[p[k].ljust(w) for p, w in zip(padded, widths, strict=True)] for k in range(height)]
+
+
+def exhibit_view(exhibit: Doc) -> Doc:
+    """An exhibit table as lines of monospaced text with its columns aligned (an HTML table
+    costs WeasyPrint a laid out box per cell: several times slower to print). The cells are
+    separated by box-drawing rules; the template rules off each row and both sides."""
+    columns = [str(c) for c in exhibit["columns"]]
+    rows = [["-" if v is None or v == "" else str(v) for v in row] for row in exhibit["rows"]]
+    widths = _column_widths(columns, rows)
+    head, *body = ["\n".join(f" {' │ '.join(line)} " for line in _row_lines(row, widths))
+                   for row in [columns, *rows]]  # fmt: skip
+    lines = sum(row.count("\n") + 1 for row in [head, *body])
     return {
         "title": exhibit["title"],
-        "columns": columns,
-        "rows": rows,
-        "widths": widths,
-        "height_mm": 4.0 + lines * 3.2,
+        "width_pt": round((sum(widths) + 3 * len(widths) - 1) * EXHIBIT_CHAR_PT, 2),
+        "head": head,
+        "rows": body,
+        "height_mm": 4.0 + lines * EXHIBIT_LINE_MM + (len(body) + 2) * EXHIBIT_RULE_MM,
     }
 
 
@@ -133,7 +179,7 @@ def estimated_height(view: Doc) -> float:
     mm = 8.0 + 4.6 * _lines(view["stem"], TEXT_CHARS) + 5.0
     mm += sum(e["height_mm"] for e in view["exhibits"])
     if view["diagram"] is not None:
-        mm += 6.0 + _svg_height_mm(str(view["diagram"]))
+        mm += 6.0 + view["diagram_mm"]
     mm += sum(1.8 + 4.6 * _lines(o["text"], TEXT_CHARS - 12) for o in view["options"])
     mm += sum(3.0 + 4.6 * _lines(s["text"], TEXT_CHARS - 25) for s in view["statements"])
     mm += sum(12.0 + 4.6 * _lines(b["prompt"], TEXT_CHARS) for b in view["blanks"])
@@ -144,6 +190,7 @@ def estimated_height(view: Doc) -> float:
 def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
     """What the paper shows of one item (a case study: its scenario, then its questions)."""
     kind = doc["item_type"]
+    svg = diagram_svg(doc) if with_diagram else None
     view: Doc = {
         "number": number,
         "kind": kind,
@@ -152,7 +199,8 @@ def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
         "stem": doc["stem"],
         "points": points(doc),
         "exhibits": [exhibit_view(e) for e in doc.get("exhibits", [])],
-        "diagram": diagram(doc) if with_diagram else None,
+        "diagram": None if svg is None else svg_image(svg),
+        "diagram_mm": 0.0 if svg is None else _svg_height_mm(svg),
         "options": [{"letter": o["key"], "text": o["text"]} for o in doc.get("options", [])],
         "statements": [
             {"number": n, "text": s["text"]}

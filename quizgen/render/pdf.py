@@ -2,10 +2,11 @@
 
 Safety: the HTML is built from escaped text (the environment autoescapes ``*.html.j2``) and
 WeasyPrint fetches through :func:`asset_fetcher`, which serves only files under the shipped
-``templates/`` folder and refuses everything else: other local files, http(s), data: URLs. So a
-crafted question bank or topology, whose names end up in the page, can neither pull a local
-file nor reach the network. The style sheet is handed to WeasyPrint parsed, so a normal page
-fetches nothing at all.
+``templates/`` folder and the diagrams quizgen drew (``data:image/svg+xml`` URLs, which carry
+their content and reach nothing) and refuses everything else: other local files, http(s), other
+data: URLs. So a crafted question bank or topology, whose names end up in the page (escaped, in
+the text or in a diagram), can neither pull a local file nor reach the network. The style sheet
+is handed to WeasyPrint parsed, so a page fetches nothing but its diagrams.
 
 Reproducible: a document's dates are fixed (:data:`PRINTED`, or ``SOURCE_DATE_EPOCH`` when
 set), so the same seed gives the same bytes.
@@ -35,6 +36,8 @@ Doc = dict[str, Any]
 PRINTED = "2024-01-01T00:00:00Z"
 PAPERS = {"a4": "A4", "letter": "letter"}
 STYLESHEET = "pdf/print.css"
+#: How the diagrams' images start (quizgen.render.paper.svg_image): the SVG follows, in base64.
+SVG_DATA = "data:image/svg+xml;base64,"
 
 
 class AssetRefused(ValueError):
@@ -91,8 +94,8 @@ def _fetcher_class() -> type:
     URLFetcher, URLFetcherResponse = urls.URLFetcher, urls.URLFetcherResponse
 
     class AssetFetcher(URLFetcher):
-        """Serves quizgen's own assets under templates/, refuses every other URL; ``asked``
-        lists every URL WeasyPrint asked for, ``refused`` those it did not get."""
+        """Serves quizgen's own assets under templates/ and SVG data URLs, refuses every other
+        URL; ``asked`` lists every URL WeasyPrint asked for, ``refused`` those it did not get."""
 
         def __init__(self) -> None:
             super().__init__(allowed_protocols=("file",), allow_redirects=False)
@@ -101,6 +104,10 @@ def _fetcher_class() -> type:
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             self.asked.append(url)
+            if url.startswith(SVG_DATA):
+                svg = _svg_data(url)
+                if svg is not None:
+                    return URLFetcherResponse(url, svg, {"Content-Type": "image/svg+xml"})
             path = asset_path(url)
             if path is None:
                 self.refused.append(url)
@@ -108,6 +115,17 @@ def _fetcher_class() -> type:
             return URLFetcherResponse(path.as_uri(), path.read_bytes())
 
     return AssetFetcher
+
+
+def _svg_data(url: str) -> bytes | None:
+    """The SVG in a ``data:image/svg+xml;base64,`` URL, or None when it is not base64."""
+    from base64 import b64decode
+    from binascii import Error
+
+    try:
+        return b64decode(url.removeprefix(SVG_DATA), validate=True)
+    except (Error, ValueError):
+        return None
 
 
 def asset_fetcher() -> Any:
