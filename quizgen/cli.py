@@ -82,6 +82,27 @@ def _question_filters(func: F) -> F:
     return func
 
 
+def _draw_options(default: int, most: int) -> Callable[[F], F]:
+    """--count and --seed, then the question filters: what every command that draws questions
+    takes."""
+
+    def decorate(func: F) -> F:
+        func = _question_filters(func)
+        func = click.option(
+            "--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted."
+        )(func)
+        return click.option(
+            "--count",
+            "-n",
+            type=click.IntRange(1, most),
+            default=default,
+            show_default=True,
+            help="How many questions.",
+        )(func)
+
+    return decorate
+
+
 def _location(func: F) -> F:
     """--vm VM or --subnet VNET/SUBNET (exactly one)."""
     func = click.option(
@@ -298,16 +319,7 @@ def scenario(
 
 
 @main.command()
-@click.option(
-    "--count",
-    "-n",
-    type=click.IntRange(1, 10_000),
-    default=10,
-    show_default=True,
-    help="How many questions.",
-)
-@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
-@_question_filters
+@_draw_options(default=10, most=10_000)
 @click.option(
     "--format",
     "fmt",
@@ -376,16 +388,7 @@ class _Progress:
 
 
 @main.command()
-@click.option(
-    "--count",
-    "-n",
-    type=click.IntRange(1, 500),
-    default=20,
-    show_default=True,
-    help="How many questions.",
-)
-@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
-@_question_filters
+@_draw_options(default=20, most=500)
 @click.option("--paper", type=PAPERS, default="a4", show_default=True, help="Page size.")
 @click.option(
     "--key-separate",
@@ -500,16 +503,7 @@ def exam_set(
     help="moodle (Moodle XML), gift, qti (QTI 2.1 zip for Canvas and others), anki (.apkg), "
     "json or markdown.",
 )
-@click.option(
-    "--count",
-    "-n",
-    type=click.IntRange(1, 10_000),
-    default=10,
-    show_default=True,
-    help="How many questions.",
-)
-@click.option("--seed", type=int, metavar="S", help="Seed for the draw; printed when omitted.")
-@_question_filters
+@_draw_options(default=10, most=10_000)
 @click.option(
     "-o",
     "--output",
