@@ -5,15 +5,14 @@ report's figures checked against the answers given."""
 from __future__ import annotations
 
 import asyncio
-import math
-from fractions import Fraction
 from typing import Any
 
 import pytest
+from support import earned, scaled_score
 
 from quizgen.drill.exam import Exam, report_lines
 from quizgen.drill.exam_app import ExamApp, ReportScreen, ReviewScreen
-from quizgen.drill.grading import grade, key
+from quizgen.drill.grading import key
 from quizgen.questions import ITEM_TYPES
 from quizgen.questions.generate import generate
 
@@ -52,24 +51,6 @@ def wrong(doc: dict[str, Any]) -> Any:
     if kind == "ordering":
         return [right[1], right[0], *right[2:]]
     return [right[0], wrong(doc["questions"][1]), *right[2:]]  # case study
-
-
-def earned(doc: dict[str, Any], response: Any) -> list[Fraction]:
-    """The points ``response`` earns per question the report counts, exactly (parts right
-    over parts): one per question of a case study (each weighs as much as any other
-    question), else one."""
-    if doc["item_type"] == "case-study":
-        pairs = zip(doc["questions"], response, strict=True)
-        return [earned(sub, r)[0] for sub, r in pairs]
-    parts = grade(doc, response).parts
-    return [Fraction(sum(parts), len(parts))]
-
-
-def scaled_score(per_question: list[Fraction]) -> int:
-    """1000 * points / questions rounded half up (a score that fails never shows 700)."""
-    ratio = sum(per_question) / len(per_question)
-    shown = math.floor(1000 * ratio + Fraction(1, 2))
-    return shown if ratio >= Fraction(7, 10) else min(shown, 699)
 
 
 # -- driving the widgets with keys ----------------------------------------------------------

@@ -11,18 +11,17 @@ hard-coded, and every figure of the report can be checked.
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import signal
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pexpect
 import pytest
+from support import earned, scaled_score
 
 from quizgen.drill.exam import MODE
 from quizgen.drill.exam_cli import draw
@@ -98,24 +97,6 @@ def wrong(doc: dict[str, Any]) -> Any:
     if kind == "ordering":
         return [right[1], right[0], *right[2:]]
     return [right[0], wrong(doc["questions"][1]), *right[2:]]
-
-
-def earned(doc: dict[str, Any], response: Any) -> list[Fraction]:
-    """The points ``response`` earns per question the report counts, exactly (parts right
-    over parts): one per question of a case study (each weighs as much as any other
-    question), else one."""
-    if doc["item_type"] == "case-study":
-        pairs = zip(doc["questions"], response, strict=True)
-        return [earned(sub, r)[0] for sub, r in pairs]
-    parts = grade(doc, response).parts
-    return [Fraction(sum(parts), len(parts))]
-
-
-def scaled_score(per_question: list[Fraction]) -> int:
-    """1000 * points / questions rounded half up (a score that fails never shows 700)."""
-    ratio = sum(per_question) / len(per_question)
-    shown = math.floor(1000 * ratio + Fraction(1, 2))
-    return shown if ratio >= Fraction(7, 10) else min(shown, 699)
 
 
 def answer(child: pexpect.spawn, doc: dict[str, Any], response: Any, number: int) -> None:
