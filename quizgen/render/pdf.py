@@ -77,7 +77,8 @@ def asset_path(url: str) -> Path | None:
 
 @cache
 def _weasyprint() -> Any:
-    """WeasyPrint, imported on first use. Without the system's HarfBuzz-Subset it warns at
+    """WeasyPrint, imported on first use, with its SVG text drawn a line at a time
+    (:mod:`quizgen.render.svgtext`). Without the system's HarfBuzz-Subset it warns at
     import that a future version will need it (it subsets fonts with fontTools meanwhile):
     nothing for a quizgen user to act on, so the warning is not shown."""
     with warnings.catch_warnings():
@@ -85,6 +86,9 @@ def _weasyprint() -> Any:
         import weasyprint
         import weasyprint.urls
 
+    from quizgen.render import svgtext
+
+    svgtext.install(weasyprint)  # diagram text drawn a line at a time (see svgtext)
     return weasyprint
 
 
