@@ -431,3 +431,29 @@ def test_a_sheet_goes_to_the_output_folder_by_default(tmp_path: Path, monkeypatc
     assert "seed: " not in err  # the seed was given: nothing to repeat
     assert (tmp_path / "output" / "sheet-12.pdf").is_file()
     assert "wrote output/sheet-12.pdf: 1 question, seed 12 (answer key at the end)" in err
+
+
+CONTINUED = re.compile(r"(?:Item|Case study) (\d+)(?:, question [\d.]+)? \(continued\)")
+
+
+@pytest.mark.parametrize("code", ["A", "B"])
+def test_a_page_that_goes_on_with_an_item_says_which_in_its_header(code: str) -> None:
+    drawn, pdfs = exam()
+    pdf = pdfs[f"version-{code}.pdf"]
+    pages = [squash(text) for text in pages_text(pdf)]
+    begins = [
+        next(n for n, page in enumerate(pages) if squash(item["doc"]["stem"])[:50] in page)
+        for item in drawn[code]
+    ]
+    marked = []
+    for number, head in enumerate(headers(pdf)):
+        found = CONTINUED.search(head)
+        if not found:
+            continue
+        item = int(found[1])
+        marked.append(number)
+        assert begins[item - 1] < number, (number, head)  # it began on an earlier page...
+        if item < len(begins):  # ...and is the last item to have begun before this page
+            assert begins[item] >= number, (number, head)
+    assert marked, "no item of this set runs over a page: the test shows nothing"
+    assert 0 not in marked and "Answergrid" not in pages[marked[-1]]
