@@ -833,9 +833,18 @@ def run_exam_set(
         files.check_targets([os.path.join(folder, n) for n in [*names, "manifest.json"]], force)
         printed = files.exam_set(settings, advance(files.total_steps(versions)))
     files.check_targets([os.path.join(folder, n) for n in printed.files], force)
+    # A smaller set printed over a larger one: the earlier set's other versions would be left
+    # beside a manifest that no longer lists them, so they go (only files that manifest named).
+    stale = files.earlier_set_files(folder, list(printed.files)) if force else []
     written = files.write_files(folder, printed.files, force)
-    data = {**printed.data, "seed": settings.seed, "folder": folder, "files": written}
-    return Answer(ANSWERED, f"wrote {len(written)} files to {folder}: {printed.summary}", data)
+    removed = files.remove_files(folder, stale)
+    data = {**printed.data, "seed": settings.seed, "folder": folder, "files": written,
+            "removed": removed}  # fmt: skip
+    said = f"wrote {len(written)} files to {folder}: {printed.summary}"
+    if removed:
+        names = ", ".join(os.path.basename(p) for p in removed)
+        said += f"; removed {len(removed)} file(s) of the set printed there before ({names})"
+    return Answer(ANSWERED, said, data)
 
 
 def _codes(versions: int) -> list[str]:

@@ -457,3 +457,46 @@ def test_a_page_that_goes_on_with_an_item_says_which_in_its_header(code: str) ->
             assert begins[item] >= number, (number, head)
     assert marked, "no item of this set runs over a page: the test shows nothing"
     assert 0 not in marked and "Answergrid" not in pages[marked[-1]]
+
+
+def test_a_smaller_set_printed_over_a_larger_one_takes_its_other_versions_away(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "set"
+    options = ["exam-set", "--count", "1", "--seed", "5", "-o", str(folder)]
+    code, _, err = invoke(*options, "--versions", "3")
+    assert code == 0, err
+    (folder / "notes.txt").write_text("mine")
+    (folder / "version-Z.pdf").write_bytes(b"not listed by the manifest")
+    code, _, err = invoke(*options, "--versions", "2")
+    assert code == 2 and "already exists" in err  # nothing replaced or removed without --force
+    assert (folder / "version-C.pdf").exists()
+
+    code, _, err = invoke(*options, "--versions", "2", "--force")
+    assert code == 0, err
+    assert "removed 2 file(s) of the set printed there before" in err  # the report: stderr
+    assert "version-C.pdf" in err and "version-C-key.pdf" in err
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json",
+        "notes.txt",
+        "version-A-key.pdf",
+        "version-A.pdf",
+        "version-B-key.pdf",
+        "version-B.pdf",
+        "version-Z.pdf",
+    ]
+
+
+def test_only_the_pdfs_a_manifest_names_as_an_exam_set_can_be_taken_away(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "version-C.pdf").write_bytes(b"%PDF")
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "version-D.pdf").mkdir()
+    listed = ["version-C.pdf", "notes.txt", "../outside.pdf", "version-D.pdf", "version-A.pdf", 7]
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"versions": [{"files": {str(n): name for n, name in enumerate(listed)}}]})
+    )
+    assert files.earlier_set_files(str(tmp_path), ["version-A.pdf"]) == ["version-C.pdf"]
+    (tmp_path / "manifest.json").write_text("{not json")
+    assert files.earlier_set_files(str(tmp_path), []) == []

@@ -13,6 +13,7 @@ and a version's PDFs are queued as soon as it is drawn, so no core waits for the
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -297,6 +298,48 @@ def check_targets(paths: Sequence[str], force: bool) -> None:
     if problems:
         more = "" if force else "; pass --force to replace existing files"
         raise PaperError("-o: " + "; ".join(problems) + more)
+
+
+#: The PDF names an exam set's manifest may list (anything else it lists is never touched).
+SET_PDF = re.compile(r"version-[A-Z]{1,3}(-key)?\.pdf")
+
+
+def earlier_set_files(folder: str, keep: Sequence[str]) -> list[str]:
+    """The PDFs of the exam set printed in ``folder`` before, as the manifest.json there lists
+    them, that are not in ``keep`` and are still there as regular files: what replacing that set
+    with a smaller one (``--force``) would leave behind. None without a readable manifest."""
+    import json
+
+    try:
+        with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as handle:
+            versions = json.load(handle)["versions"]
+        listed = [name for version in versions for name in version["files"].values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    return [
+        name
+        for name in dict.fromkeys(listed)
+        if isinstance(name, str)
+        and SET_PDF.fullmatch(name)
+        and name not in keep
+        and os.path.isfile(os.path.join(folder, name))
+        and not os.path.islink(os.path.join(folder, name))
+    ]
+
+
+def remove_files(folder: str, names: Sequence[str]) -> list[str]:
+    """Remove ``names`` from ``folder``; the paths removed."""
+    removed = []
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise PaperError(f"-o: cannot remove {path}: {error.strerror or error}") from None
+        removed.append(path)
+    return removed
 
 
 def write_files(folder: str, files: dict[str, bytes], force: bool) -> list[str]:
