@@ -24,7 +24,15 @@ from quizgen.paper.manifest import manifest
 from quizgen.questions import ITEM_TYPES
 from quizgen.questions.generate import generate
 from quizgen.render import environment
-from quizgen.render.paper import LETTERS, LINE_CHARS, diagram, exhibit_view
+from quizgen.render.paper import (
+    DIAGRAM_PAGE_MM,
+    LETTERS,
+    LINE_CHARS,
+    _svg_height_mm,
+    diagram,
+    exhibit_view,
+    svg_image,
+)
 from quizgen.render.pdf import asset_fetcher, asset_path, write_pdf
 from quizgen.resources import templates_dir
 from tests.support import invoke
@@ -500,3 +508,20 @@ def test_only_the_pdfs_a_manifest_names_as_an_exam_set_can_be_taken_away(tmp_pat
     assert files.earlier_set_files(str(tmp_path), ["version-A.pdf"]) == ["version-C.pdf"]
     (tmp_path / "manifest.json").write_text("{not json")
     assert files.earlier_set_files(str(tmp_path), []) == []
+
+
+@pytest.mark.parametrize(
+    ("height", "printed"),
+    [
+        (60.0, 60.0),  # as drawn
+        (90.0, 90.0),
+        (100.0, 90.0),  # made smaller, to 90 mm...
+        (150.0, 120.0),  # ...but never below four fifths of its size: its words stay readable
+        (280.0, 224.0),
+        (364.0, DIAGRAM_PAGE_MM),  # and never taller than a page holds
+    ],
+)
+def test_a_tall_diagram_is_made_smaller_only_so_far(height: float, printed: float) -> None:
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="165mm" height="{height}mm"></svg>'
+    assert _svg_height_mm(svg) == pytest.approx(printed)
+    assert f'style="max-height: {printed:g}mm"' in svg_image(svg, _svg_height_mm(svg))

@@ -60,18 +60,23 @@ def diagram_svg(doc: Doc, width: int = 680) -> str | None:
 def diagram(doc: Doc, width: int = 680) -> Markup | None:
     """The question's diagram as the page shows it: an image of its SVG (see svg_image)."""
     svg = diagram_svg(doc, width)
-    return None if svg is None else svg_image(svg)
+    return None if svg is None else svg_image(svg, _svg_height_mm(svg))
 
 
-def svg_image(svg: str) -> Markup:
-    """An ``<img>`` of an SVG that quizgen drew, in a data URL that quizgen.render.pdf serves.
+def svg_image(svg: str, height_mm: float | None = None) -> Markup:
+    """An ``<img>`` of an SVG that quizgen drew, in a data URL that quizgen.render.pdf serves,
+    at most ``height_mm`` tall when given (else as the style sheet says).
     WeasyPrint reads an image's SVG straight into a tree; an inline ``<svg>`` would go through
     the HTML parser and the style cascade element by element, a seventh of a version's time."""
     from base64 import b64encode
 
     from quizgen.render.pdf import SVG_DATA
 
-    return Markup('<img src="{}{}" alt="">').format(SVG_DATA, b64encode(svg.encode()).decode())
+    data = b64encode(svg.encode()).decode()
+    if height_mm is None:
+        return Markup('<img src="{}{}" alt="">').format(SVG_DATA, data)
+    style = f"max-height: {height_mm:g}mm"
+    return Markup('<img src="{}{}" style="{}" alt="">').format(SVG_DATA, data, style)
 
 
 #: How many characters of item text (9.5 pt) a line of the page holds, and the height in mm of
@@ -154,13 +159,18 @@ def _lines(text: str, chars: float) -> int:
     return max(1, -(-len(text) // max(int(chars), 1)))
 
 
-#: The tallest a diagram prints (templates/pdf/print.css: figure.diagram svg).
+#: A diagram prints at its own size (165 mm wide, templates/pdf/print.css); a tall one is made
+#: smaller, to DIAGRAM_MAX_MM, but never below DIAGRAM_LEAST_SCALE of its size (its words stay
+#: readable: a case study's diagram shrunk to 90 mm printed 2-point text), and never taller than
+#: DIAGRAM_PAGE_MM, what a page holds under the item's head and the caption on A4 and Letter.
 DIAGRAM_MAX_MM = 90.0
+DIAGRAM_LEAST_SCALE = 0.8
+DIAGRAM_PAGE_MM = 225.0
 
 
-def _svg_height_mm(svg: str, width_mm: float = 180.0) -> float:
-    """The printed height of an SVG: its own height (in mm, or px at 96 per inch), at most
-    the page width and DIAGRAM_MAX_MM."""
+def _svg_height_mm(svg: str, width_mm: float = 165.0) -> float:
+    """The printed height of an SVG (see DIAGRAM_MAX_MM): its own height (in mm, or px at 96
+    per inch) at ``width_mm`` at most, made smaller within those limits."""
     import re
 
     found = re.search(r'<svg[^>]*?\swidth="([\d.]+)(mm|px)?"[^>]*?\sheight="([\d.]+)(mm|px)?"', svg)
@@ -170,7 +180,8 @@ def _svg_height_mm(svg: str, width_mm: float = 180.0) -> float:
     width, height = float(found[1]) * to_mm, float(found[3]) * to_mm
     if width > width_mm:
         height *= width_mm / width
-    return min(height, DIAGRAM_MAX_MM)
+    smaller = max(min(height, DIAGRAM_MAX_MM), DIAGRAM_LEAST_SCALE * height)
+    return round(min(smaller, DIAGRAM_PAGE_MM), 1)
 
 
 def estimated_height(view: Doc) -> float:
@@ -199,7 +210,7 @@ def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
         "stem": doc["stem"],
         "points": points(doc),
         "exhibits": [exhibit_view(e) for e in doc.get("exhibits", [])],
-        "diagram": None if svg is None else svg_image(svg),
+        "diagram": None if svg is None else svg_image(svg, _svg_height_mm(svg)),
         "diagram_mm": 0.0 if svg is None else _svg_height_mm(svg),
         "options": [{"letter": o["key"], "text": o["text"]} for o in doc.get("options", [])],
         "statements": [
