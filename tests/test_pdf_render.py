@@ -33,7 +33,7 @@ from quizgen.render.paper import (
     exhibit_view,
     svg_image,
 )
-from quizgen.render.pdf import asset_fetcher, asset_path, write_pdf
+from quizgen.render.pdf import PrintError, asset_fetcher, asset_path, write_pdf
 from quizgen.resources import templates_dir
 from tests.support import invoke
 
@@ -525,3 +525,12 @@ def test_a_tall_diagram_is_made_smaller_only_so_far(height: float, printed: floa
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="165mm" height="{height}mm"></svg>'
     assert _svg_height_mm(svg) == pytest.approx(printed)
     assert f'style="max-height: {printed:g}mm"' in svg_image(svg, _svg_height_mm(svg))
+
+
+def test_a_page_part_weasyprint_cannot_print_stops_the_pdf() -> None:
+    """WeasyPrint leaves out an image it cannot draw or load and only logs it: quizgen refuses
+    to write such a PDF rather than print an item without its diagram."""
+    broken = svg_image("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect")
+    for body in (str(broken), '<img src="file:///etc/passwd" alt="">'):
+        with pytest.raises(PrintError, match="could not print part of the page"):
+            write_pdf(f"<html><body><p>Item</p>{body}</body></html>")

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from quizgen import __version__
+from quizgen.errors import QuizgenError
 from quizgen.render import environment
 from quizgen.resources import templates_dir
 
@@ -42,6 +43,11 @@ SVG_DATA = "data:image/svg+xml;base64,"
 
 class AssetRefused(ValueError):
     """WeasyPrint asked for something that is not one of quizgen's own assets."""
+
+
+class PrintError(QuizgenError):
+    """WeasyPrint could not print part of a page (it would have left it out, saying so only in
+    its log): the PDF is not written."""
 
 
 def printed_date() -> str:
@@ -160,8 +166,35 @@ def write_pdf(html: str, paper: str = "a4", fetcher: Any = None) -> bytes:
         base_url=(templates_dir() / "pdf").as_uri() + "/",
         url_fetcher=fetcher,
     )
-    with _fixed_font_dates():
-        return document.write_pdf(stylesheets=list(_stylesheets(paper)))
+    with _fixed_font_dates(), _failures() as failures:
+        pdf = document.write_pdf(stylesheets=list(_stylesheets(paper)))
+    if failures:
+        raise PrintError(
+            f"WeasyPrint could not print part of the page ({failures[0][:160]}); no PDF was "
+            "written. This is a fault in quizgen: please report it with the command you ran"
+        )
+    return pdf
+
+
+@contextmanager
+def _failures() -> Iterator[list[str]]:
+    """The errors WeasyPrint logs while printing (an image it could not draw, a file it could
+    not load): it goes on without that part, which a printed exam must not."""
+    import logging
+
+    failures: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            failures.append(record.getMessage())
+
+    handler = Collect(logging.ERROR)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield failures
+    finally:
+        logger.removeHandler(handler)
 
 
 @contextmanager
