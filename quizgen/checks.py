@@ -15,10 +15,13 @@ answers are wrapped: ``{"routes": [...]}``, ``{"peerings": [...]}``, ``{"problem
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import QueryError
 from quizgen.model import Topology
+
+if TYPE_CHECKING:
+    from quizgen.evaluator.trace import ReachResult
 
 COMMANDS = (
     "validate",
@@ -47,7 +50,7 @@ def subnet_of(topo: Topology, args: Mapping[str, Any]) -> tuple[str, str]:
 def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """Answer one query as the ``--json`` output of ``quizgen net COMMAND`` (lists wrapped)."""
     from quizgen.commands import parse_endpoint, parse_ip
-    from quizgen.evaluator import nsg, peering, routes, trace
+    from quizgen.evaluator import nsg, peering, routes
 
     if command == "validate":
         from quizgen.validate import check
@@ -102,15 +105,22 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
     if command == "nsg-rules":
         return {"nsgs": [b.to_dict() for b in nsg.effective_security_rules(topo, str(args["vm"]))]}
     if command == "reach":
-        return trace.reach(
-            topo,
-            str(args["from"]),
-            str(args["to"]),
-            str(args["protocol"]),
-            int(args.get("port", 0)),
-            int(args.get("source_port", 50000)),
-        ).to_dict()
+        return reach_result(topo, args).to_dict()
     raise QueryError(f"unknown command {command!r}; expected one of: {', '.join(COMMANDS)}")
+
+
+def reach_result(topo: Topology, args: Mapping[str, Any]) -> ReachResult:
+    """The evaluator's record of a ``reach`` query (``run`` answers with its ``to_dict``)."""
+    from quizgen.evaluator import trace
+
+    return trace.reach(
+        topo,
+        str(args["from"]),
+        str(args["to"]),
+        str(args["protocol"]),
+        int(args.get("port", 0)),
+        int(args.get("source_port", 50000)),
+    )
 
 
 def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:

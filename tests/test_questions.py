@@ -80,3 +80,21 @@ def test_bank_mistakes_are_refused_with_file_and_line():
     messages = [str(p) for p in caught.value.problems]
     assert any("connectivity.yaml:7" in m and "source" in m for m in messages)
     assert any("connectivity.yaml:10" in m and "extra" in m for m in messages)
+
+
+def test_shared_reach_records_give_the_checks_answers():
+    """common.reach_answer (records shared per topology) is the reach check's own answer, and a
+    verdict holds the same fields as that answer."""
+    from quizgen.checks import run
+    from quizgen.generator.scenario import generate as scenario
+    from quizgen.questions import common
+
+    s = scenario(7, shape="hub-spoke-gateway-nva", faults=["nsg-deny-inbound"])
+    topo = common.load(common.topology_of(s))
+    for flow in s.flows[:12]:
+        answer = run(topo, "reach", flow)
+        assert common.reach_answer(topo, flow) == answer
+        assert common.reach_answer(topo, dict(reversed(flow.items()))) == answer
+        assert common.reach_record(topo, flow) is common.reach_record(topo, dict(flow))
+        verdict = common.verdict(common.reach_record(topo, flow))
+        assert verdict == {k: answer[k] for k in verdict}
