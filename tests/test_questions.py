@@ -96,5 +96,6 @@ def test_shared_reach_records_give_the_checks_answers():
         assert common.reach_answer(topo, flow) == answer
         assert common.reach_answer(topo, dict(reversed(flow.items()))) == answer
         assert common.reach_record(topo, flow) is common.reach_record(topo, dict(flow))
+        assert run(topo, "reach", flow) is not answer  # each caller gets its own document
         verdict = common.verdict(common.reach_record(topo, flow))
         assert verdict == {k: answer[k] for k in verdict}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections import OrderedDict
 from contextvars import ContextVar
 from typing import Any
 
@@ -104,29 +103,10 @@ def load(doc: Doc) -> Topology:
     return load_document(doc, "question")
 
 
-#: Reach records already worked out, by topology and flow. The loader hands out one Topology
-#: per document (loader.load_document), so the questions of a case study, asked of one network,
-#: share them: its connectivity questions evaluate the same flows. A record is immutable and every
-#: caller makes its own answer from it. The topology is held so that its id is not reused.
-_REACHED: OrderedDict[int, tuple[Topology, dict[tuple, ReachResult]]] = OrderedDict()
-_REACHED_MAX = 16
-
-
 def reach_record(topo: Topology, flow: Doc) -> ReachResult:
-    """The evaluator's record of ``reach`` for ``flow`` (the args of a reach check)."""
-    entry = _REACHED.get(id(topo))
-    if entry is None or entry[0] is not topo:
-        entry = _REACHED[id(topo)] = (topo, {})
-        if len(_REACHED) > _REACHED_MAX:
-            _REACHED.popitem(last=False)
-    else:
-        _REACHED.move_to_end(id(topo))
-    records = entry[1]
-    key = tuple(sorted(flow.items()))
-    record = records.get(key)
-    if record is None:
-        record = records[key] = reach_result(topo, flow)
-    return record
+    """The evaluator's record of ``reach`` for ``flow`` (the args of a reach check); records are
+    kept per topology (checks.reach_result), so asking again costs nothing."""
+    return reach_result(topo, flow)
 
 
 def reach_answer(topo: Topology, flow: Doc) -> Doc:
