@@ -63,6 +63,22 @@ def test_the_gate_catches_shared_checks_and_wrong_counts():
     assert any("options are correct" in p for p in problems(broken))
 
 
+def test_the_gate_refuses_each_question_of_a_case_on_a_refused_network_and_a_wrong_key():
+    """A case study's questions share one topology (validated once): each is refused with it."""
+    doc = generate(1, 2, family="case-study")[0]
+    broken = copy.deepcopy(doc)
+    vnet = broken["topology"]["vnets"][0]
+    vnet["subnets"].append({"name": "extra", "prefix": vnet["subnets"][0]["prefix"]})
+    refused = [p for p in problems(broken) if "one Azure refuses (subnet-overlap)" in p]
+    assert [p.split(":")[0] for p in refused] == [
+        f"question {n}" for n in range(1, len(doc["questions"]) + 1)
+    ]
+    broken = copy.deepcopy(doc)
+    statement = broken["questions"][0]["statements"][0]
+    statement["answer"] = not statement["answer"]
+    assert any(p.startswith("question 1: statement 1 says") for p in problems(broken))
+
+
 def test_ids_regenerate_the_same_question():
     for doc in generate(5, 11):
         assert by_id(doc["id"]) == doc
