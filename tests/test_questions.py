@@ -115,3 +115,30 @@ def test_shared_reach_records_give_the_checks_answers():
         assert run(topo, "reach", flow) is not answer  # each caller gets its own document
         verdict = common.verdict(common.reach_record(topo, flow))
         assert verdict == {k: answer[k] for k in verdict}
+
+
+def test_generate_leaves_the_cycle_collector_as_it_found_it(monkeypatch):
+    """generate pauses the collector while it works (generate._collector_paused) and restores it,
+    also when a build fails."""
+    import gc
+
+    import quizgen.questions.generate as generating
+
+    def paused_then_fails(family, seed):
+        assert not gc.isenabled()
+        raise RuntimeError("a failing build")
+
+    assert gc.isenabled()
+    generate(2, 1)
+    assert gc.isenabled()
+    with monkeypatch.context() as patched:
+        patched.setattr(generating, "question", paused_then_fails)
+        with pytest.raises(RuntimeError, match="a failing build"):
+            generate(2, 1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        generate(2, 1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
