@@ -14,11 +14,15 @@ answers are wrapped: ``{"routes": [...]}``, ``{"peerings": [...]}``, ``{"problem
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import QueryError
 from quizgen.model import Topology
+
+if TYPE_CHECKING:
+    from quizgen.evaluator.trace import ReachResult
 
 COMMANDS = (
     "validate",
@@ -47,7 +51,7 @@ def subnet_of(topo: Topology, args: Mapping[str, Any]) -> tuple[str, str]:
 def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """Answer one query as the ``--json`` output of ``quizgen net COMMAND`` (lists wrapped)."""
     from quizgen.commands import parse_endpoint, parse_ip
-    from quizgen.evaluator import nsg, peering, routes, trace
+    from quizgen.evaluator import nsg, peering, routes
 
     if command == "validate":
         from quizgen.validate import check
@@ -102,15 +106,51 @@ def run(topo: Topology, command: str, args: Mapping[str, Any]) -> dict[str, Any]
     if command == "nsg-rules":
         return {"nsgs": [b.to_dict() for b in nsg.effective_security_rules(topo, str(args["vm"]))]}
     if command == "reach":
-        return trace.reach(
-            topo,
-            str(args["from"]),
-            str(args["to"]),
-            str(args["protocol"]),
-            int(args.get("port", 0)),
-            int(args.get("source_port", 50000)),
-        ).to_dict()
+        return reach_result(topo, args).to_dict()
     raise QueryError(f"unknown command {command!r}; expected one of: {', '.join(COMMANDS)}")
+
+
+#: Reach records already worked out, by topology and arguments. A Topology is immutable and the
+#: loader hands out one per document (loader.load_document), so a query asked again of the same
+#: document gets the record the evaluator made the first time: the questions of a case study ask
+#: the same flows of one network, a family weighs a flow before asking it, and the gate re-runs
+#: each check on the topology it loads from the question. A record is immutable; every caller
+#: makes its own answer from it. The topology is held so that its id is not reused.
+_REACHED: OrderedDict[int, tuple[Topology, dict[tuple, ReachResult]]] = OrderedDict()
+_REACHED_MAX = 16
+
+
+def reach_result(topo: Topology, args: Mapping[str, Any]) -> ReachResult:
+    """The evaluator's record of a ``reach`` query (``run`` answers with its ``to_dict``)."""
+    entry = _REACHED.get(id(topo))
+    if entry is None or entry[0] is not topo:
+        entry = _REACHED[id(topo)] = (topo, {})
+        if len(_REACHED) > _REACHED_MAX:
+            _REACHED.popitem(last=False)
+    else:
+        _REACHED.move_to_end(id(topo))
+    # Typed, so that 1, 1.0 and True are different arguments (str() tells them apart).
+    key = tuple((name, type(value), value) for name, value in sorted(args.items()))
+    try:
+        record = entry[1].get(key)
+    except TypeError:  # an unhashable argument: not kept
+        return _reach(topo, args)
+    if record is None:
+        record = entry[1][key] = _reach(topo, args)
+    return record
+
+
+def _reach(topo: Topology, args: Mapping[str, Any]) -> ReachResult:
+    from quizgen.evaluator import trace
+
+    return trace.reach(
+        topo,
+        str(args["from"]),
+        str(args["to"]),
+        str(args["protocol"]),
+        int(args.get("port", 0)),
+        int(args.get("source_port", 50000)),
+    )
 
 
 def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:

@@ -63,3 +63,15 @@ def test_stopped_vm_has_no_effective_routes(tmp_path):
     assert run(topo, "routes", {"subnet": "vnet-a/s1"})["routes"]
     code, _, err = invoke("net", "routes", str(path), "--vm", "vm-a")
     assert code == 2 and "stopped" in err
+
+
+def test_reach_records_are_kept_per_topology_and_typed_arguments():
+    """checks.reach_result keeps a topology's records; arguments equal only in value (1 and
+    True) are different queries, and an unhashable argument is answered without being kept."""
+    from quizgen.checks import reach_result
+
+    topo = load_topology("examples/hub-spoke-transit.yaml")
+    flow = {"from": "vm-a", "to": "vm-b", "protocol": "tcp", "port": 1}
+    assert reach_result(topo, flow) is reach_result(topo, dict(reversed(flow.items())))
+    assert reach_result(topo, {**flow, "port": True}) is not reach_result(topo, flow)
+    assert reach_result(topo, {**flow, "tag": []}).to_dict() == run(topo, "reach", flow)

@@ -63,6 +63,22 @@ def test_the_gate_catches_shared_checks_and_wrong_counts():
     assert any("options are correct" in p for p in problems(broken))
 
 
+def test_the_gate_refuses_each_question_of_a_case_on_a_refused_network_and_a_wrong_key():
+    """A case study's questions share one topology (validated once): each is refused with it."""
+    doc = generate(1, 2, family="case-study")[0]
+    broken = copy.deepcopy(doc)
+    vnet = broken["topology"]["vnets"][0]
+    vnet["subnets"].append({"name": "extra", "prefix": vnet["subnets"][0]["prefix"]})
+    refused = [p for p in problems(broken) if "one Azure refuses (subnet-overlap)" in p]
+    assert [p.split(":")[0] for p in refused] == [
+        f"question {n}" for n in range(1, len(doc["questions"]) + 1)
+    ]
+    broken = copy.deepcopy(doc)
+    statement = broken["questions"][0]["statements"][0]
+    statement["answer"] = not statement["answer"]
+    assert any(p.startswith("question 1: statement 1 says") for p in problems(broken))
+
+
 def test_ids_regenerate_the_same_question():
     for doc in generate(5, 11):
         assert by_id(doc["id"]) == doc
@@ -80,3 +96,49 @@ def test_bank_mistakes_are_refused_with_file_and_line():
     messages = [str(p) for p in caught.value.problems]
     assert any("connectivity.yaml:7" in m and "source" in m for m in messages)
     assert any("connectivity.yaml:10" in m and "extra" in m for m in messages)
+
+
+def test_shared_reach_records_give_the_checks_answers():
+    """common.reach_answer (records shared per topology) is the reach check's own answer, and a
+    verdict holds the same fields as that answer."""
+    from quizgen.checks import run
+    from quizgen.generator.scenario import generate as scenario
+    from quizgen.questions import common
+
+    s = scenario(7, shape="hub-spoke-gateway-nva", faults=["nsg-deny-inbound"])
+    topo = common.load(common.topology_of(s))
+    for flow in s.flows[:12]:
+        answer = run(topo, "reach", flow)
+        assert common.reach_answer(topo, flow) == answer
+        assert common.reach_answer(topo, dict(reversed(flow.items()))) == answer
+        assert common.reach_record(topo, flow) is common.reach_record(topo, dict(flow))
+        assert run(topo, "reach", flow) is not answer  # each caller gets its own document
+        verdict = common.verdict(common.reach_record(topo, flow))
+        assert verdict == {k: answer[k] for k in verdict}
+
+
+def test_generate_leaves_the_cycle_collector_as_it_found_it(monkeypatch):
+    """generate pauses the collector while it works (generate._collector_paused) and restores it,
+    also when a build fails."""
+    import gc
+
+    import quizgen.questions.generate as generating
+
+    def paused_then_fails(family, seed):
+        assert not gc.isenabled()
+        raise RuntimeError("a failing build")
+
+    assert gc.isenabled()
+    generate(2, 1)
+    assert gc.isenabled()
+    with monkeypatch.context() as patched:
+        patched.setattr(generating, "question", paused_then_fails)
+        with pytest.raises(RuntimeError, match="a failing build"):
+            generate(2, 1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        generate(2, 1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

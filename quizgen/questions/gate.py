@@ -29,6 +29,7 @@ from quizgen.checks import mismatches, run
 from quizgen.errors import QuizgenError
 from quizgen.generator import patch
 from quizgen.loader import load_document
+from quizgen.model import Topology
 
 Doc = dict[str, Any]
 
@@ -36,10 +37,12 @@ Doc = dict[str, Any]
 SINGLE = {"single-choice": 1, "fix-it": 1}
 
 
-def answers(question: Doc) -> list[Doc]:
-    """Run every check of the question on its embedded topology; the answers, in order."""
+def answers(question: Doc, topo: Topology | None = None) -> list[Doc]:
+    """Run every check of the question on its embedded topology (``topo``: that topology as
+    the gate already loaded it); the answers, in order."""
     base = question["topology"]
-    topo = load_document(base, question["id"])
+    if topo is None:
+        topo = load_document(base, question["id"])
     out = []
     for check in question["checks"]:
         changes = check.get("changes")
@@ -73,22 +76,39 @@ def problems(question: Doc) -> list[str]:
     """Everything wrong with the question's key; empty when the gate lets it through."""
     if question["item_type"] == "case-study":
         return _case_problems(question)
-    try:
-        results = answers(question)
-    except (QuizgenError, KeyError, IndexError, TypeError) as error:
-        return [f"its checks do not run: {error}"]
-    out: list[str] = []
-    # The exhibits must show a network Azure accepts: no configuration error (warnings allowed).
+    return _problems(question, {})
+
+
+def _refusal(topo: Topology) -> str | None:
+    """Why Azure would refuse the topology: its configuration errors (warnings allowed)."""
     from quizgen.validate import ACCEPTED_BUT_BROKEN
     from quizgen.validate import check as validate
 
     errors = [
         p.code
-        for p in validate(load_document(question["topology"], question["id"]))
+        for p in validate(topo)
         if p.severity == "error" and p.code not in ACCEPTED_BUT_BROKEN
     ]
     if errors:
-        out.append(f"its topology is one Azure refuses ({', '.join(sorted(set(errors)))})")
+        return f"its topology is one Azure refuses ({', '.join(sorted(set(errors)))})"
+    return None
+
+
+def _problems(question: Doc, refusals: dict[int, tuple[Topology, str | None]]) -> list[str]:
+    """``problems`` of one question; ``refusals`` keeps ``_refusal`` of the topologies this gate
+    call has validated (a case study's questions share one), by id with the topology held."""
+    try:
+        topo = load_document(question["topology"], question["id"])
+        results = answers(question, topo)
+    except (QuizgenError, KeyError, IndexError, TypeError) as error:
+        return [f"its checks do not run: {error}"]
+    out: list[str] = []
+    # The exhibits must show a network Azure accepts: no configuration error (warnings allowed).
+    if id(topo) not in refusals:
+        refusals[id(topo)] = (topo, _refusal(topo))
+    refusal = refusals[id(topo)][1]
+    if refusal:
+        out.append(refusal)
     for n, (check, answer) in enumerate(zip(question["checks"], results, strict=True)):
         out += [f"check {n}: {m}" for m in mismatches(check.get("expect", {}), answer)]
         if answer.get("assumptions"):
@@ -146,9 +166,11 @@ def _case_problems(case: Doc) -> list[str]:
     """A case study: two or more questions on the case's one topology, each through the gate."""
     questions = case.get("questions", [])
     out = [] if len(questions) >= 2 else ["a case study needs two questions or more"]
+    refusals: dict[int, tuple[Topology, str | None]] = {}  # the case's one topology, validated once
     for n, sub in enumerate(questions, start=1):
         doc = {**sub, "topology": case["topology"], "id": f"{case['id']}/{n}"}
-        out += [f"question {n}: {p}" for p in problems(doc)]
+        found = problems(doc) if doc["item_type"] == "case-study" else _problems(doc, refusals)
+        out += [f"question {n}: {p}" for p in found]
     return out
 
 

@@ -8,9 +8,12 @@ not duplicates (same stem and exhibits).
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -81,6 +84,25 @@ def matching(
     ]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector, then restore it as it was.
+
+    Building and gating questions allocates millions of short-lived objects and makes next to no
+    cyclic garbage (none at all in batches of 300 after the first, measured), while the caches
+    (loaded topologies, evaluator memo tables, reach records) keep tens of thousands of objects
+    alive: the collector's passes over them cost about 15% of a batch and free nothing. Memory is
+    still freed by reference counting; any cycle is collected once the collector runs again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def generate(
     count: int,
     seed: int,
@@ -97,26 +119,27 @@ def generate(
     rng = random.Random(seed)
     out: list[Doc] = []
     seen: set[str] = set()
-    for _ in range(count * TRIES):
-        if len(out) == count:
-            break
-        fam = rng.choice(chosen)
-        qseed = rng.randrange(2**31)
-        if (
-            item_type is not None
-            and random.Random(f"{fam.name}#{qseed}").choice(fam.spec.item_types) != item_type
-        ):
-            continue
-        doc = question(fam.name, qseed)
-        if doc is None or (difficulty is not None and doc["difficulty"] != difficulty):
-            continue
-        if problems(doc):
-            continue  # the gate throws it away
-        fingerprint = _fingerprint(doc)
-        if fingerprint in seen:
-            continue
-        seen.add(fingerprint)
-        out.append(doc)
+    with _collector_paused():
+        for _ in range(count * TRIES):
+            if len(out) == count:
+                break
+            fam = rng.choice(chosen)
+            qseed = rng.randrange(2**31)
+            if (
+                item_type is not None
+                and random.Random(f"{fam.name}#{qseed}").choice(fam.spec.item_types) != item_type
+            ):
+                continue
+            doc = question(fam.name, qseed)
+            if doc is None or (difficulty is not None and doc["difficulty"] != difficulty):
+                continue
+            if problems(doc):
+                continue  # the gate throws it away
+            fingerprint = _fingerprint(doc)
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            out.append(doc)
     if len(out) < count:
         raise QuestionError(
             f"only {len(out)} of {count} questions could be generated with these "

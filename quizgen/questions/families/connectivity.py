@@ -17,6 +17,8 @@ Doc = dict[str, Any]
 
 
 def _answers(ctx: Context) -> tuple[Doc, Any, list[tuple[Doc, Doc]]] | None:
+    """(topology document, topology, [(flow, verdict)...]) of the scenario's probe and candidate
+    flows whose answer leans on no assumption; the whole answer is read only for the flows asked."""
     s = common.scenario(ctx.rng)
     if s is None:
         return None
@@ -31,9 +33,9 @@ def _answers(ctx: Context) -> tuple[Doc, Any, list[tuple[Doc, Doc]]] | None:
         if key in seen:
             continue
         seen.add(key)
-        answer = common.reach_answer(topo, flow)
-        if not answer["assumptions"]:
-            answered.append((flow, answer))
+        verdict = common.verdict(common.reach_record(topo, flow))
+        if not verdict["assumptions"]:
+            answered.append((flow, verdict))
     return doc, topo, answered
 
 
@@ -59,7 +61,8 @@ def build(ctx: Context) -> Doc | None:
         picked.append(ctx.rng.choice(rest))
         ctx.rng.shuffle(picked)
         statements, explanation = [], []
-        for n, (flow, answer) in enumerate(picked, start=1):
+        for n, (flow, _) in enumerate(picked, start=1):
+            answer = common.reach_answer(topo, flow)
             i = ctx.check(
                 "reach", flow, {"reachable": answer["reachable"], "reason": answer["reason"]}
             )
@@ -79,7 +82,7 @@ def build(ctx: Context) -> Doc | None:
             verdict = "Yes" if answer["reachable"] else "No"
             explanation.append(f"Statement {n}: {verdict}. {_explain(ctx, topo, flow, answer)}")
             rules += common.deciding_rules(answer)
-        failing = sum(not a["reachable"] for _, a in picked)
+        failing = sum(not v["reachable"] for _, v in picked)
         return ctx.question(
             stem_fields={},
             topology=doc,
@@ -101,19 +104,20 @@ def build(ctx: Context) -> Doc | None:
             if dst == src:
                 continue
             flow = {"from": src, "to": dst, "protocol": "tcp", "port": port}
-            answer = common.reach_answer(topo, flow)
-            if answer["assumptions"]:
+            verdict = common.verdict(common.reach_record(topo, flow))
+            if verdict["assumptions"]:
                 continue
-            if answer["reachable"]:
-                good.append((flow, answer))
-            elif common.misconception_of(answer):
-                bad.append((flow, answer))
+            if verdict["reachable"]:
+                good.append((flow, verdict))
+            elif common.misconception_of(verdict):
+                bad.append((flow, verdict))
         if not good or len(bad) < 3:
             continue  # an exam item offers four hosts
         right = ctx.rng.choice(good)
         wrong = ctx.rng.sample(bad, 3)
         options, explanation = [], []
-        for flow, answer in [right, *wrong]:
+        for flow, _ in [right, *wrong]:
+            answer = common.reach_answer(topo, flow)
             i = ctx.check(
                 "reach", flow, {"reachable": answer["reachable"], "reason": answer["reason"]}
             )
