@@ -122,8 +122,12 @@ def _network(rng: random.Random):
     }
     if rng.random() < 0.5:  # a partner VNet, peered, with a VM in no ASG
         wl2, peer, peer_sub = kit.add_peer(doc, rng, blocks, wl, vnet, reg, code)
+        used = {v["name"] for v in vms}
+        number = 1  # the partner's workload may be one this VNet's VMs are named after
+        while f"vm-{wl2}-{number:02d}" in used:
+            number += 1
         partner = {
-            "name": f"vm-{wl2}-01",
+            "name": f"vm-{wl2}-{number:02d}",
             "vnet": peer,
             "subnet": "snet-workload",
             "ip": kit.host_in(peer_sub, rng, taken),
