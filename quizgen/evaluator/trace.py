@@ -1041,6 +1041,20 @@ def _present_nsgs(topo: Topology, vm: Vm) -> list[str]:
     return [n for n in (subnet.nsg if subnet else None, vm.nsg) if n]
 
 
+def nsg_readers(result: ReachResult) -> frozenset[str]:
+    """The VMs whose NSGs ``result`` read. Of the NSG section, and of the VMs' ``nsg`` field, an
+    answer reads only the NSGs associated with these VMs (on their subnet or NIC): NSG rules are
+    evaluated at NSG hops alone (``_Walk.nsgs``, recorded at the VM's name), and whether a VM has
+    an NSG at all is asked of the VMs at NSG hops and of the two ends. So on a topology that
+    differs only in other NSGs, or in the NIC NSG of other VMs, the answer is the same."""
+    names = {r.at for r in result.records if r.step in _NSG_STEPS}
+    names.update(e.vm.name for e in (result.source, result.destination) if e.vm is not None)
+    return frozenset(names)
+
+
+_NSG_STEPS = (Step.NSG_INBOUND, Step.NSG_OUTBOUND)
+
+
 def _is_global(topo: Topology, link: Peering) -> bool:
     a, b = topo.vnet(link.from_vnet), topo.vnet(link.to_vnet)
     return a is not None and b is not None and a.region != b.region
