@@ -45,6 +45,7 @@ from quizgen.model import (
     Topology,
     Vm,
     VNet,
+    quick_init,
 )
 
 
@@ -149,6 +150,7 @@ class Step(StrEnum):
 Said = str | Callable[[], str]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Hop:
     step: Step
@@ -212,6 +214,7 @@ class HopRecord(NamedTuple):
     leg: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     kind: str  # vm | onprem | internet | address
@@ -229,6 +232,7 @@ class Endpoint:
         return str(self.ip)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, eq=False)
 class ReachResult:
     source: Endpoint
