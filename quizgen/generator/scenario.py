@@ -15,6 +15,7 @@ The result is a topology document with a ``scenario:`` section that records all 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,17 +91,26 @@ def _delivered_flows(topo: Topology, flows: list[Doc]) -> list[tuple[Doc, Any]]:
     return [(f, r) for f, r in answers if r.reachable and r.confirmed]
 
 
+Live = Callable[[], list[tuple[Doc, Any]]]
+
+
+def _delivered_later(topo: Topology, flows: list[Doc]) -> Live:
+    """``_delivered_flows(topo, flows)``, evaluated when first asked for and then kept: a fault
+    proven by can-peer or validate reads none of them, so its scenario never asks."""
+    return functools.cache(lambda: _delivered_flows(topo, flows))
+
+
 def _place(
     fault: FaultKind,
     base: Base,
     doc: Doc,
     before_topo: Topology,
-    live: list[tuple[Doc, Any]],
+    live: Live,
     earlier: list[Doc],
     rng: random.Random,
 ) -> tuple[Doc, Doc, list[Doc], Topology] | None:
     """Try placements of ``fault`` on ``doc`` (loaded as ``before_topo``, whose delivered flows
-    are ``live``); the first proven one as (new doc, record, undo, new topology)."""
+    are ``live()``); the first proven one as (new doc, record, undo, new topology)."""
     for n, placement in enumerate(fault.targets(dataclasses.replace(base, doc=doc), rng)):
         if n >= PLACEMENTS:
             return None
@@ -135,7 +145,7 @@ def _prove(
     placement: Placement,
     before: Topology,
     after: Topology,
-    live: list[tuple[Doc, Any]],
+    live: Live,
 ) -> tuple[list[Doc], list[Doc]] | None:
     """(probes, side effects) when the placement does what the fault claims, else None.
 
@@ -160,7 +170,7 @@ def _prove(
         return [{**probe, "before": old, "after": new}], []
     probes, side = [], []
     stands = _standing(before, after)
-    for flow, then in live:
+    for flow, then in live():
         if stands is not None and stands(then):
             continue  # it read nothing the placement changed: delivered as before
         now = _answer(after, flow)
@@ -310,7 +320,7 @@ def _attempt(
         return None  # the builder guarantees this; kept as a guard, tested to never happen
     sample = PROBE_SAMPLE[size]
     flows = base.flows if len(base.flows) <= sample else rng.sample(base.flows, sample)
-    live = _delivered_flows(base_topo, flows)
+    live = _delivered_later(base_topo, flows)
     for kinds in choices:
         scenario = _inject(seed, shape, size, kinds, base, base_topo, live, rng)
         if scenario is not None:
@@ -325,7 +335,7 @@ def _inject(
     kinds: list[str],
     base: Base,
     base_topo: Topology,
-    live: list[tuple[Doc, Any]],
+    live: Live,
     rng: random.Random,
 ) -> Scenario | None:
     doc, topo, records, undos = base.doc, base_topo, [], []
@@ -337,7 +347,7 @@ def _inject(
         records.append(record)
         undos.append(undo)
         if len(records) < len(kinds):
-            live = _delivered_flows(topo, [f for f, _ in live])
+            live = _delivered_later(topo, [f for f, _ in live()])
     if len(records) > 1 and not _each_fix_restores(doc, records, undos):
         return None  # some probe also fails because of another fault: not distinct causes
     fix = [change for undo in reversed(undos) for change in undo]
