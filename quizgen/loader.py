@@ -17,9 +17,9 @@ import json
 import marshal
 import os
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from difflib import get_close_matches
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import yaml
 
@@ -410,13 +410,48 @@ def _build(doc: object, filename: str, lines: LineTable, problems: list[InputPro
 
 # -- reusing objects built before ----------------------------------------------------------------
 
+class _Recent:
+    """A map that keeps what was stored or read recently: two generations of ``size`` entries.
+
+    A full young generation becomes the old one and the old one is dropped; reading an old entry
+    stores it young again. So the entries of the documents loaded lately stay (a scenario's base
+    while its placements load, a question's topology while its gate reloads it), and a long run
+    does not hold every model object it ever built, which the garbage collector would otherwise
+    walk again and again.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.young: dict = {}
+        self.old: dict = {}
+
+    def get(self, key: Hashable) -> Any:
+        value = self.young.get(key)
+        if value is None:
+            value = self.old.get(key)
+            if value is not None:
+                self[key] = value
+        return value
+
+    def __setitem__(self, key: Hashable, value: Any) -> None:
+        if len(self.young) >= self.size:
+            self.old, self.young = self.young, {}
+        self.young[key] = value
+
+    def __len__(self) -> int:
+        return len(self.young) + len(self.old)
+
+    def clear(self) -> None:
+        self.young, self.old = {}, {}
+
+
 #: Objects built from a well-formed item, by builder and the item's content (marshal's bytes: exact
 #: types, so True is not 1 nor a tuple a list), with where the item was and the defines and
 #: references its build made. Model objects are immutable, so an item with the same content (a
 #: scenario's placements change one or two items of a document) gives the same object, and the
-#: evaluator's memo tables can tell an unchanged section by identity.
-_BUILT: dict[tuple[Callable, bytes], tuple[object, Path, list[tuple]]] = {}
-_BUILT_MAX = 50_000
+#: evaluator's memo tables can tell an unchanged section by identity. A large scenario's document
+#: has about 300 items.
+_BUILT = _Recent(2048)
 
 
 def _reused(build: Callable) -> Callable:
@@ -446,8 +481,6 @@ def _reused(build: Callable) -> Callable:
         issues, first_call = len(chk.issues), len(chk.calls)
         built = build(chk, value, path)
         if key is not None and built is not None and len(chk.issues) == issues:
-            if len(_BUILT) >= _BUILT_MAX:
-                _BUILT.clear()
             _BUILT[key] = (built, path, chk.calls[first_call:])
         return built
 

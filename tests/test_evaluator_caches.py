@@ -6,15 +6,18 @@ destination takes is kept per routing. Each answer must be the one a cold evalua
 
 from __future__ import annotations
 
+import random
 from ipaddress import IPv4Address
 
 import pytest
 
 from quizgen.evaluator import cache
 from quizgen.evaluator.nsg import Flow, evaluate_nsg, tag_view
-from quizgen.evaluator.trace import Hop, Step, reach
+from quizgen.evaluator.trace import Hop, Step, nsg_readers, reach
+from quizgen.generator import patch
 from quizgen.generator.faults import CATALOGUE
-from quizgen.generator.scenario import generate
+from quizgen.generator.scenario import _standing, generate
+from quizgen.generator.topologies import build
 from quizgen.loader import _BUILT, topology_from_dict
 from quizgen.model import Direction, Protocol
 
@@ -118,3 +121,112 @@ def test_a_kept_verdict_follows_asg_membership():
     allowed = evaluate_nsg(other, nsg, Direction.INBOUND, flow, view)
     assert (denied.rule.name, allowed.rule.name) == ("deny-db", "AllowVnetInBound")
     assert evaluate_nsg(member, nsg, Direction.INBOUND, flow, view) == denied
+
+
+def _reach(topo, flow: dict):
+    return reach(topo, flow["from"], flow["to"], flow["protocol"], flow["port"])
+
+
+#: Faults that change NSGs alone (their rules, or the NSG on a NIC), and faults that change more.
+NSG_FAULTS = [k for k in CATALOGUE if k.startswith("nsg-")]
+
+
+@pytest.mark.parametrize("kind", [*NSG_FAULTS, "peering-disconnected", "udr-to-none"])
+def test_an_answer_that_read_no_changed_nsg_stands(kind):
+    """The scenario engine keeps a base answer for a placement when the answer read none of the
+    NSGs and NICs the placement changed (scenario._standing, trace.nsg_readers). Such an answer
+    must be exactly the one the evaluator gives on the changed topology; a placement that
+    changes more than NSGs is never judged that way."""
+    fault, kept = CATALOGUE[kind], 0
+    for seed in range(12):
+        rng = random.Random(seed)
+        shape = rng.choice(fault.shapes)
+        base = build(shape, "small", rng)
+        before = topology_from_dict(base.doc, "base")
+        answers = [(f, _reach(before, f)) for f in base.flows]
+        for n, placement in enumerate(fault.targets(base, rng)):
+            if n == 4:
+                break
+            after = topology_from_dict(patch.apply(base.doc, placement.changes)[0], "after")
+            stands = _standing(before, after)
+            if not kind.startswith("nsg-"):
+                assert stands is None
+                continue
+            assert stands is not None
+            for flow, then in answers:
+                if stands(then):
+                    kept += 1
+                    assert _reach(after, flow) == then
+    assert kept or not kind.startswith("nsg-")
+
+
+def _nva_doc(nva_rules: list[dict]) -> dict:
+    """src -> app through an appliance in dmz, whose subnet has an NSG; app has none."""
+    return {
+        "vnets": [
+            {
+                "name": "vnet1",
+                "region": "eastus",
+                "address_space": ["10.0.0.0/16"],
+                "subnets": [
+                    {"name": "src", "prefix": "10.0.2.0/24", "route_table": "rt-src"},
+                    {"name": "app", "prefix": "10.0.0.0/24"},
+                    {"name": "dmz", "prefix": "10.0.1.0/24", "nsg": "nsg-dmz"},
+                ],
+            }
+        ],
+        "route_tables": [
+            {
+                "name": "rt-src",
+                "routes": [
+                    {
+                        "name": "app-via-nva",
+                        "prefix": "10.0.0.0/24",
+                        "next_hop_type": "VirtualAppliance",
+                        "next_hop_ip": "10.0.1.4",
+                    }
+                ],
+            }
+        ],
+        "nsgs": [{"name": "nsg-dmz", "rules": nva_rules}, {"name": "nsg-spare", "rules": []}],
+        "vms": [
+            {"name": "src", "vnet": "vnet1", "subnet": "src", "ip": "10.0.2.4"},
+            {"name": "app", "vnet": "vnet1", "subnet": "app", "ip": "10.0.0.5"},
+            {
+                "name": "nva",
+                "vnet": "vnet1",
+                "subnet": "dmz",
+                "ip": "10.0.1.4",
+                "ip_forwarding": True,
+                "appliance": True,
+            },
+        ],
+    }
+
+
+def test_an_appliance_on_the_path_reads_its_nsgs():
+    """The NSG of an appliance the packet crosses is read, though neither end has one: a change
+    to it does not let the answer stand, and a change to an NSG nothing uses does."""
+    flow = {"from": "src", "to": "app", "protocol": "tcp", "port": 443}
+    before = topology_from_dict(_nva_doc([]))
+    then = _reach(before, flow)
+    assert then.reachable and "nva" in nsg_readers(then)
+    deny = {
+        "name": "deny-443",
+        "priority": 100,
+        "direction": "inbound",
+        "access": "deny",
+        "protocol": "tcp",
+        "source": "*",
+        "source_ports": "*",
+        "destination": "*",
+        "destination_ports": "443",
+    }
+    denied = topology_from_dict(_nva_doc([deny]))
+    assert not _standing(before, denied)(then)
+    assert not _reach(denied, flow).reachable
+    spare = _nva_doc([])
+    spare["nsgs"][1]["rules"] = [deny]
+    elsewhere = topology_from_dict(spare)
+    assert _standing(before, elsewhere)(then)
+    assert _reach(elsewhere, flow) == then

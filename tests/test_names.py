@@ -254,3 +254,15 @@ def test_importing_the_module_does_not_load_faker() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_the_company_word_is_the_one_faker_gives() -> None:
+    """Namer reads a company's first word without building the company (names._company_start):
+    for any seed it is the first word of faker's own company name."""
+    fake = names.shared_faker()
+    draw = random.Random(2024)
+    for _ in range(3000):
+        seed = draw.getrandbits(32)
+        fake.seed_instance(seed)
+        want = re.findall(r"[a-z]+", slug(fake.company()))
+        assert names._company_start(seed)[0] == want[0]

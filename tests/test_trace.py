@@ -533,8 +533,9 @@ def test_reserved_none_routes(space, none_routes):
 
 
 def test_topologies_with_the_same_routing_share_memo_tables_and_answers() -> None:
-    """Routes and tag views are kept per routing (evaluator/cache.py): a topology that differs
-    only in an NSG takes them over; one whose route table differs gets its own."""
+    """Routes and tag views are kept per VNet and its routing (evaluator/cache.py): a topology
+    that differs only in an NSG takes them over; a VNet whose routing differs gets its own,
+    and a VNet the change does not reach keeps them."""
     doc = yaml.safe_load(
         (Path(__file__).parent.parent / "examples/techcorp-dev-prod.yaml").read_text()
     )
@@ -547,9 +548,31 @@ def test_topologies_with_the_same_routing_share_memo_tables_and_answers() -> Non
     other = topology_from_dict(nsg_changed)
     assert other.nsgs != base.nsgs and other.__dict__.get("_memo") is None
     assert effective_routes(other, vnet.name, subnet) is before  # taken over, not recomputed
-    assert other.__dict__["_memo"] is base.__dict__["_memo"]
+    assert other.__dict__["_memo"][vnet.name] is base.__dict__["_memo"][vnet.name]
     routed = copy.deepcopy(doc)
     routed["vnets"][0]["address_space"].append("10.250.0.0/16")
     third = topology_from_dict(routed)
     assert effective_routes(third, vnet.name, subnet) != before
-    assert third.__dict__["_memo"] is not base.__dict__["_memo"]
+    assert third.__dict__["_memo"][vnet.name] is not base.__dict__["_memo"][vnet.name]
+    # The peer sees the new range too: its routes are its own, and include it.
+    peer = base.vnets[1]
+
+    def peer_prefixes(topo) -> set[str]:
+        return {str(r.prefix) for r in effective_routes(topo, peer.name, peer.subnets[0].name)}
+
+    assert "10.250.0.0/16" not in peer_prefixes(base)
+    assert "10.250.0.0/16" in peer_prefixes(third)
+    # A VNet no link reaches is not touched by a change elsewhere.
+    alone = {
+        "name": "vnet-alone",
+        "region": "eastus",
+        "address_space": ["192.168.0.0/24"],
+        "subnets": [{"name": "s", "prefix": "192.168.0.0/26"}],
+    }
+    with_alone, routed_alone = copy.deepcopy(doc), copy.deepcopy(routed)
+    with_alone["vnets"].append(alone)
+    routed_alone["vnets"].append(alone)
+    first, second = topology_from_dict(with_alone), topology_from_dict(routed_alone)
+    kept = effective_routes(first, "vnet-alone", "s")
+    assert effective_routes(second, "vnet-alone", "s") is kept
+    assert effective_routes(second, vnet.name, subnet) == effective_routes(third, vnet.name, subnet)

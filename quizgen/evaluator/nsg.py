@@ -30,6 +30,7 @@ from quizgen.model import (
     ServiceTag,
     Topology,
     Vm,
+    quick_init,
 )
 
 
@@ -80,6 +81,7 @@ DEFAULT_RULES: tuple[SecurityRule, ...] = (
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Flow:
     """A 5-tuple. ``src_ip`` None stands for an unknown public address (a VM's outbound SNAT)."""
@@ -91,6 +93,7 @@ class Flow:
     dst_port: int
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TagView:
     """How the service tags expand for one subnet (NSG-08/09/10), or for a VNet as a whole."""
@@ -272,6 +275,7 @@ def ordered_rules(nsg: Nsg, direction: Direction) -> tuple[SecurityRule, ...]:
     return tuple(sorted(rules, key=lambda r: (r.priority, r.default, r.name)))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NsgVerdict:
     """One NSG's decision on a flow: the first matching rule (NSG-02)."""
@@ -350,6 +354,7 @@ def nic_nsgs(topo: Topology, vm: Vm, direction: Direction) -> list[tuple[str, Ns
     return [(kind, n) for kind, n in pairs if n is not None]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NicVerdict:
     """The NSGs at one NIC for one direction: every NSG present must allow (NSG-05)."""

@@ -11,7 +11,7 @@ from enum import StrEnum
 from ipaddress import IPv4Network
 
 from quizgen.errors import QueryError
-from quizgen.model import Gateway, Peering, PeeringState, SyncLevel, Topology, VNet
+from quizgen.model import Gateway, Peering, PeeringState, SyncLevel, Topology, VNet, quick_init
 
 
 def link_state(topo: Topology, link: Peering) -> PeeringState:
@@ -116,6 +116,7 @@ def transit(topo: Topology, link: Peering) -> Transit:
     return Transit.ACTIVE
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class GatewayPath:
     """The one gateway a VNet uses (PEER-10): its own, or a hub's through ``via`` (transit)."""

@@ -24,6 +24,7 @@ from quizgen.model import (
     Subnet,
     Topology,
     VNet,
+    quick_init,
 )
 
 #: RT-03: reserved ranges routed to None unless a VNet range changes them (RT-04).
@@ -34,6 +35,7 @@ DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
 SYSTEM_ROUTE = "System Route"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class EffectiveRoute:
     prefix: IPv4Network

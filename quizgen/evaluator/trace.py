@@ -45,6 +45,7 @@ from quizgen.model import (
     Topology,
     Vm,
     VNet,
+    quick_init,
 )
 
 
@@ -149,6 +150,7 @@ class Step(StrEnum):
 Said = str | Callable[[], str]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Hop:
     step: Step
@@ -212,6 +214,7 @@ class HopRecord(NamedTuple):
     leg: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     kind: str  # vm | onprem | internet | address
@@ -229,6 +232,7 @@ class Endpoint:
         return str(self.ip)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, eq=False)
 class ReachResult:
     source: Endpoint
@@ -1039,6 +1043,20 @@ def _link_label(link: Peering | None, vnet_name: str) -> str:
 def _present_nsgs(topo: Topology, vm: Vm) -> list[str]:
     subnet = topo.subnet(vm.vnet, vm.subnet)
     return [n for n in (subnet.nsg if subnet else None, vm.nsg) if n]
+
+
+def nsg_readers(result: ReachResult) -> frozenset[str]:
+    """The VMs whose NSGs ``result`` read. Of the NSG section, and of the VMs' ``nsg`` field, an
+    answer reads only the NSGs associated with these VMs (on their subnet or NIC): NSG rules are
+    evaluated at NSG hops alone (``_Walk.nsgs``, recorded at the VM's name), and whether a VM has
+    an NSG at all is asked of the VMs at NSG hops and of the two ends. So on a topology that
+    differs only in other NSGs, or in the NIC NSG of other VMs, the answer is the same."""
+    names = {r.at for r in result.records if r.step in _NSG_STEPS}
+    names.update(e.vm.name for e in (result.source, result.destination) if e.vm is not None)
+    return frozenset(names)
+
+
+_NSG_STEPS = (Step.NSG_INBOUND, Step.NSG_OUTBOUND)
 
 
 def _is_global(topo: Topology, link: Peering) -> bool:

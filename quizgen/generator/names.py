@@ -16,7 +16,9 @@ own generator under a lock, so Namers may be interleaved (or used from threads) 
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import random
 import re
 import threading
@@ -123,6 +125,34 @@ def shared_faker() -> faker.Faker:
 _FAKER_LOCK = threading.Lock()
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", slug(text))
+
+
+@functools.cache
+def _last_names() -> tuple[tuple[str, ...], tuple[str, ...], list[float], float]:
+    """faker's company formats, and its last names with their cumulative weights."""
+    fake = shared_faker()
+    formats = tuple(fake.company.__self__.formats)
+    weighted = fake.last_name.__self__.last_names
+    cumulative = list(itertools.accumulate(weighted.values()))
+    return formats, tuple(weighted), cumulative, cumulative[-1] + 0.0
+
+
+def _company_start(seed: int) -> list[str] | None:
+    """The words of ``faker.company()`` seeded with ``seed``, from its first word on, as far as
+    that first word: the first last name faker draws (each format starts with one), found with
+    the draws faker makes for it (``random.choice`` of the format, then ``random.choices``
+    weighted by its last-name weights) on a ``random.Random(seed)``, as ``seed_instance`` sets.
+    That spares building the whole name (tests/test_names.py compares the two). None when the
+    last name has no letter, where the company's first word would come from further on."""
+    formats, names, cumulative, total = _last_names()
+    rng = random.Random(seed)
+    rng.choice(formats)
+    name = names[bisect.bisect(cumulative, rng.random() * total, 0, len(names) - 1)]
+    return _words(name) or None
+
+
 def _role(role: str) -> str:
     text = slug(role)
     if not text:
@@ -186,8 +216,8 @@ class Namer:
 
     # -- faker draws -------------------------------------------------------------------------
 
-    def _fake(self, draw: Callable[[faker.Faker], _T]) -> _T:
-        seed = self._rng.getrandbits(32)
+    @staticmethod
+    def _fake(seed: int, draw: Callable[[faker.Faker], _T]) -> _T:
         fake = shared_faker()
         with _FAKER_LOCK:
             fake.seed_instance(seed)
@@ -195,7 +225,10 @@ class Namer:
 
     def _draw_company(self) -> str:
         for _ in range(20):
-            words = re.findall(r"[a-z]+", slug(self._fake(lambda fake: fake.company())))
+            seed = self._rng.getrandbits(32)
+            words = _company_start(seed)
+            if words is None:
+                words = _words(self._fake(seed, lambda fake: fake.company()))
             if words and 3 <= len(words[0]) <= 12:
                 return words[0]
         return self._rng.choice(_FALLBACK_COMPANIES)

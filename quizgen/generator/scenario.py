@@ -15,14 +15,16 @@ The result is a topology document with a ``scenario:`` section that records all 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import quizgen
 from quizgen.errors import QuizgenError
 from quizgen.evaluator.peering import can_peer
-from quizgen.evaluator.trace import Reason, reach
+from quizgen.evaluator.trace import Reason, nsg_readers, reach
 from quizgen.generator import patch
 from quizgen.generator.faults import CATALOGUE, WITHHELD, FaultKind, Placement
 from quizgen.generator.topologies import SHAPES, SIZES, Base, build
@@ -89,17 +91,26 @@ def _delivered_flows(topo: Topology, flows: list[Doc]) -> list[tuple[Doc, Any]]:
     return [(f, r) for f, r in answers if r.reachable and r.confirmed]
 
 
+Live = Callable[[], list[tuple[Doc, Any]]]
+
+
+def _delivered_later(topo: Topology, flows: list[Doc]) -> Live:
+    """``_delivered_flows(topo, flows)``, evaluated when first asked for and then kept: a fault
+    proven by can-peer or validate reads none of them, so its scenario never asks."""
+    return functools.cache(lambda: _delivered_flows(topo, flows))
+
+
 def _place(
     fault: FaultKind,
     base: Base,
     doc: Doc,
     before_topo: Topology,
-    live: list[tuple[Doc, Any]],
+    live: Live,
     earlier: list[Doc],
     rng: random.Random,
 ) -> tuple[Doc, Doc, list[Doc], Topology] | None:
     """Try placements of ``fault`` on ``doc`` (loaded as ``before_topo``, whose delivered flows
-    are ``live``); the first proven one as (new doc, record, undo, new topology)."""
+    are ``live()``); the first proven one as (new doc, record, undo, new topology)."""
     for n, placement in enumerate(fault.targets(dataclasses.replace(base, doc=doc), rng)):
         if n >= PLACEMENTS:
             return None
@@ -134,7 +145,7 @@ def _prove(
     placement: Placement,
     before: Topology,
     after: Topology,
-    live: list[tuple[Doc, Any]],
+    live: Live,
 ) -> tuple[list[Doc], list[Doc]] | None:
     """(probes, side effects) when the placement does what the fault claims, else None.
 
@@ -158,7 +169,10 @@ def _prove(
             return None
         return [{**probe, "before": old, "after": new}], []
     probes, side = [], []
-    for flow, then in live:
+    stands = _standing(before, after)
+    for flow, then in live():
+        if stands is not None and stands(then):
+            continue  # it read nothing the placement changed: delivered as before
         now = _answer(after, flow)
         if now.reachable or not now.confirmed:
             continue
@@ -169,6 +183,37 @@ def _prove(
         else:
             return None  # the fault breaks something else than it claims: not this placement
     return (probes, side) if probes else None
+
+
+def _standing(before: Topology, after: Topology) -> Callable[[Any], bool] | None:
+    """When ``after`` differs from ``before`` only in NSGs (rules, added NSGs, which NSG a NIC
+    has): a test of whether an answer on ``before`` read none of the changed NSGs and NICs
+    (``nsg_readers``), which makes it the answer on ``after`` as well. None for other changes."""
+    routing = ("vnets", "peerings", "route_tables", "onprem")
+    if any(getattr(before, s) != getattr(after, s) for s in routing):
+        return None
+    if len(before.vms) != len(after.vms):
+        return None
+    nics = set()
+    for old, new in zip(before.vms, after.vms, strict=True):
+        if old is not new and old != new:
+            if dataclasses.replace(old, nsg=new.nsg) != new:
+                return None  # a VM changed in more than its NIC's NSG
+            nics.add(old.name)
+    nsgs = {n.name for n in after.nsgs if before.nsg(n.name) != n}
+    nsgs |= {n.name for n in before.nsgs if after.nsg(n.name) is None}
+
+    def stands(answer: Any) -> bool:
+        for name in nsg_readers(answer):
+            vm = before.vm(name)
+            if name in nics or vm is None:
+                return False
+            subnet = before.subnet(vm.vnet, vm.subnet)
+            if vm.nsg in nsgs or (subnet is not None and subnet.nsg in nsgs):
+                return False
+        return True
+
+    return stands
 
 
 def _earlier_hold(topo: Topology, earlier: list[Doc]) -> bool:
@@ -275,7 +320,7 @@ def _attempt(
         return None  # the builder guarantees this; kept as a guard, tested to never happen
     sample = PROBE_SAMPLE[size]
     flows = base.flows if len(base.flows) <= sample else rng.sample(base.flows, sample)
-    live = _delivered_flows(base_topo, flows)
+    live = _delivered_later(base_topo, flows)
     for kinds in choices:
         scenario = _inject(seed, shape, size, kinds, base, base_topo, live, rng)
         if scenario is not None:
@@ -290,7 +335,7 @@ def _inject(
     kinds: list[str],
     base: Base,
     base_topo: Topology,
-    live: list[tuple[Doc, Any]],
+    live: Live,
     rng: random.Random,
 ) -> Scenario | None:
     doc, topo, records, undos = base.doc, base_topo, [], []
@@ -302,7 +347,7 @@ def _inject(
         records.append(record)
         undos.append(undo)
         if len(records) < len(kinds):
-            live = _delivered_flows(topo, [f for f, _ in live])
+            live = _delivered_later(topo, [f for f, _ in live()])
     if len(records) > 1 and not _each_fix_restores(doc, records, undos):
         return None  # some probe also fails because of another fault: not distinct causes
     fix = [change for undo in reversed(undos) for change in undo]
