@@ -98,3 +98,15 @@ def test_hub_and_spoke_is_consistent(topology: dict) -> None:
 def test_hub_and_spoke_refuses_sizes_it_cannot_address(n_vnets: int, n_vms: int) -> None:
     with pytest.raises(ValueError, match="expected"):
         hub_and_spoke(n_vnets, n_vms)
+
+
+def test_each_module_runs_in_a_process_of_its_own() -> None:
+    """The harness runs a module apart and reads its figures back (the cheapest real module)."""
+    modules = [m for m in run.discover() if m[0] == "bench_cli"]
+    rows = run.run_apart(modules, ["python -c pass"])
+    assert [r[:2] for r in rows] == [
+        ("cli.python -c pass", "median wall time"),
+        ("cli.python -c pass", "total run time"),
+    ]
+    assert rows[0][2] > 0
+    assert run.run_apart(modules, ["nothing"]) == []
