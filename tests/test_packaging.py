@@ -25,8 +25,15 @@ def test_every_package_under_quizgen_is_listed_in_pyproject() -> None:
         for path in (ROOT / "quizgen").rglob("*.py")
         if "__pycache__" not in path.parts
     }
-    data = {f"quizgen.{name}" for name in DATA_DIRS}
+    data = {
+        ".".join(("quizgen", name, *folder.relative_to(ROOT / name).parts))
+        for name in DATA_DIRS
+        for folder in [ROOT / name, *(ROOT / name).rglob("*")]
+        if folder.is_dir() and "__pycache__" not in folder.parts
+    }
     assert on_disk - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
+    # setuptools warns about a data subfolder that is not named as a package
+    assert data - listed == set(), "add these data folders to [tool.setuptools] packages"
     assert listed - data - on_disk == set(), "pyproject.toml lists packages that do not exist"
 
 
