@@ -30,6 +30,8 @@ from quizgen.render.paper import (
     LINE_CHARS,
     _svg_height_mm,
     diagram,
+    diagram_room,
+    diagram_svg,
     exhibit_view,
     svg_image,
 )
@@ -534,3 +536,24 @@ def test_a_page_part_weasyprint_cannot_print_stops_the_pdf() -> None:
     for body in (str(broken), '<img src="file:///etc/passwd" alt="">'):
         with pytest.raises(PrintError, match="could not print part of the page"):
             write_pdf(f"<html><body><p>Item</p>{body}</body></html>")
+
+
+def test_a_case_study_starts_with_its_diagram_on_the_same_page_on_letter_paper() -> None:
+    """A diagram taller than the room under its item's head and stem would go to a page of its
+    own and leave the head alone on a page (seen on Letter paper): it is made to fit."""
+    docs = generate(3, 9, family="case-study")
+    tall = [d for d in docs if _svg_natural_mm(d) > diagram_room(d)]
+    assert tall, "no case study here has a diagram taller than the room: the test shows nothing"
+    pdf = write_pdf(sheet_html(tall, subtitle="x", with_key=False), "letter")
+    pages = [squash(text) for text in pages_text(pdf)]
+    for doc in tall:
+        (page,) = [p for p in pages if squash(doc["stem"])[:60] in p]
+        assert "Networkdiagram" in page and "CASESTUDY" in page.upper()
+
+
+def _svg_natural_mm(doc: dict) -> float:
+    svg = diagram_svg(doc)
+    assert svg is not None
+    found = re.search(r'height="([\d.]+)mm"', svg)
+    assert found
+    return float(found[1])

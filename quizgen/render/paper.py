@@ -60,7 +60,7 @@ def diagram_svg(doc: Doc, width: int = 680) -> str | None:
 def diagram(doc: Doc, width: int = 680) -> Markup | None:
     """The question's diagram as the page shows it: an image of its SVG (see svg_image)."""
     svg = diagram_svg(doc, width)
-    return None if svg is None else svg_image(svg, _svg_height_mm(svg))
+    return None if svg is None else svg_image(svg, _svg_height_mm(svg, diagram_room(doc)))
 
 
 def svg_image(svg: str, height_mm: float | None = None) -> Markup:
@@ -162,15 +162,16 @@ def _lines(text: str, chars: float) -> int:
 #: A diagram prints at its own size (165 mm wide, templates/pdf/print.css); a tall one is made
 #: smaller, to DIAGRAM_MAX_MM, but never below DIAGRAM_LEAST_SCALE of its size (its words stay
 #: readable: a case study's diagram shrunk to 90 mm printed 2-point text), and never taller than
-#: DIAGRAM_PAGE_MM, what a page holds under the item's head and the caption on A4 and Letter.
+#: the room a page has for it under its item's head and stem (:func:`diagram_room`), at most
+#: DIAGRAM_PAGE_MM.
 DIAGRAM_MAX_MM = 90.0
 DIAGRAM_LEAST_SCALE = 0.8
 DIAGRAM_PAGE_MM = 225.0
 
 
-def _svg_height_mm(svg: str, width_mm: float = 165.0) -> float:
+def _svg_height_mm(svg: str, room_mm: float = DIAGRAM_PAGE_MM, width_mm: float = 165.0) -> float:
     """The printed height of an SVG (see DIAGRAM_MAX_MM): its own height (in mm, or px at 96
-    per inch) at ``width_mm`` at most, made smaller within those limits."""
+    per inch) at ``width_mm`` at most, made smaller within those limits, at most ``room_mm``."""
     import re
 
     found = re.search(r'<svg[^>]*?\swidth="([\d.]+)(mm|px)?"[^>]*?\sheight="([\d.]+)(mm|px)?"', svg)
@@ -181,7 +182,17 @@ def _svg_height_mm(svg: str, width_mm: float = 165.0) -> float:
     if width > width_mm:
         height *= width_mm / width
     smaller = max(min(height, DIAGRAM_MAX_MM), DIAGRAM_LEAST_SCALE * height)
-    return round(min(smaller, DIAGRAM_PAGE_MM), 1)
+    return round(min(smaller, room_mm, DIAGRAM_PAGE_MM), 1)
+
+
+def diagram_room(doc: Doc) -> float:
+    """How tall an item's diagram may print so that it shares a (Letter) page with what comes
+    before it: the item's head, a case study's instruction, the stem and the caption. A taller
+    one would move to a page of its own and leave the head and stem alone on theirs."""
+    above = 8.0 + 4.6 * _lines(doc["stem"], TEXT_CHARS) + 6.0 + 8.0  # head, stem, caption, slack
+    if doc["item_type"] == "case-study":
+        above += 5.0  # the instruction line before the scenario
+    return min(DIAGRAM_PAGE_MM, PAGE_MM - above)
 
 
 def estimated_height(view: Doc) -> float:
@@ -202,6 +213,7 @@ def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
     """What the paper shows of one item (a case study: its scenario, then its questions)."""
     kind = doc["item_type"]
     svg = diagram_svg(doc) if with_diagram else None
+    height = None if svg is None else _svg_height_mm(svg, diagram_room(doc))
     view: Doc = {
         "number": number,
         "kind": kind,
@@ -210,8 +222,8 @@ def item_view(doc: Doc, number: str, *, with_diagram: bool = True) -> Doc:
         "stem": doc["stem"],
         "points": points(doc),
         "exhibits": [exhibit_view(e) for e in doc.get("exhibits", [])],
-        "diagram": None if svg is None else svg_image(svg, _svg_height_mm(svg)),
-        "diagram_mm": 0.0 if svg is None else _svg_height_mm(svg),
+        "diagram": None if svg is None else svg_image(svg, height),
+        "diagram_mm": 0.0 if height is None else height,
         "options": [{"letter": o["key"], "text": o["text"]} for o in doc.get("options", [])],
         "statements": [
             {"number": n, "text": s["text"]}
