@@ -557,3 +557,14 @@ def _svg_natural_mm(doc: dict) -> float:
     found = re.search(r'height="([\d.]+)mm"', svg)
     assert found
     return float(found[1])
+
+
+@pytest.mark.parametrize("code", ["A", "B"])
+def test_every_item_starts_with_its_stem_and_diagram_on_one_page(code: str) -> None:
+    drawn, pdfs = exam()
+    pages = [squash(text) for text in pages_text(pdfs[f"version-{code}.pdf"])]
+    for item in drawn[code]:
+        if diagram_svg(item["doc"]) is None:
+            continue
+        (page,) = [p for p in pages if squash(item["doc"]["stem"])[:60] in p]
+        assert "Networkdiagram" in page, item["doc"]["id"]
