@@ -530,6 +530,8 @@ def _moved(calls: list[tuple], then: Path, now: Path) -> list[tuple] | None:
 #: The kinds of name a reference may point at: the top-level ones, and subnets (a VM's, within
 #: its VNet). Peerings, rules and routes are never referred to.
 _REFERRED = frozenset({"vnet", "nsg", "route_table", "onprem", "subnet"})
+#: The sections whose items' names are referred to, and the kind of those names.
+_NAMED = {"vnets": "vnet", "nsgs": "nsg", "route_tables": "route_table", "onprem": "onprem"}
 
 
 def _patched(doc: object, before: dict[str, object], topo: Topology) -> Topology | None:
@@ -538,6 +540,7 @@ def _patched(doc: object, before: dict[str, object], topo: Topology) -> Topology
         return None
     chk = _Checker(doc, LineTable())
     built: dict[str, tuple] = {}
+    changed: set[str] = set()
     vms: list[tuple[Vm, Path]] = []
     for section in SECTIONS:
         items, old = doc.get(section), before.get(section)
@@ -546,6 +549,10 @@ def _patched(doc: object, before: dict[str, object], topo: Topology) -> Topology
             return None
         if len(old or ()) != len(objects):
             return None  # topo is not before's load
+        if items is old or not (items or old):
+            built[section] = objects  # the very list: no change in this section
+            continue
+        changed.add(section)
         shared = {id(item): obj for item, obj in zip(old or (), objects, strict=True)}
         out = []
         for i, item in enumerate(items or ()):
@@ -560,9 +567,9 @@ def _patched(doc: object, before: dict[str, object], topo: Topology) -> Topology
         if len({o.name for o in out}) != len(out):
             return None  # a name used twice: the plain load says where
         built[section] = tuple(out)
-    if not _references_hold(chk, built, topo):
+    if not _references_hold(chk, built, changed, topo):
         return None
-    if any(vnet is not topo.vnet(vnet.name) for vnet in built["vnets"]):
+    if "vnets" in changed and any(v is not topo.vnet(v.name) for v in built["vnets"]):
         vms = [(vm, ()) for vm in built["vms"]]  # a VNet built anew: check every VM's address
     _check_vm_addresses(chk, built["vnets"], vms)
     if chk.issues:
@@ -571,25 +578,19 @@ def _patched(doc: object, before: dict[str, object], topo: Topology) -> Topology
     return Topology(**built, extra=extra)
 
 
-def _references_hold(chk: _Checker, built: dict[str, tuple], topo: Topology) -> bool:
+def _references_hold(
+    chk: _Checker, built: dict[str, tuple], changed: set[str], topo: Topology
+) -> bool:
     """Every reference resolves: the new items' (``chk.refs``), and the shared items' (they
     resolved in ``topo``, so they still do when every name there is still defined)."""
-    names = {
-        "vnet": {v.name for v in built["vnets"]},
-        "nsg": {n.name for n in built["nsgs"]},
-        "route_table": {t.name for t in built["route_tables"]},
-        "onprem": {s.name for s in built["onprem"]},
-    }
-    subnets = {v.name: {s.name for s in v.subnets} for v in built["vnets"]}
-    old = (
-        ("vnet", topo.vnets), ("nsg", topo.nsgs), ("route_table", topo.route_tables),
-        ("onprem", topo.onprem),
-    )  # fmt: skip
-    if any(not names[kind] >= {o.name for o in objects} for kind, objects in old):
-        return False
-    for vnet in topo.vnets:
-        if not subnets[vnet.name] >= {s.name for s in vnet.subnets}:
+    names = {kind: {o.name for o in built[section]} for section, kind in _NAMED.items()}
+    for section, kind in _NAMED.items():
+        if section in changed and not names[kind] >= {o.name for o in getattr(topo, section)}:
             return False
+    subnets = {v.name: {s.name for s in v.subnets} for v in built["vnets"]}
+    old_subnets = ((v.name, {s.name for s in v.subnets}) for v in topo.vnets)
+    if "vnets" in changed and any(not subnets[n] >= old for n, old in old_subnets):
+        return False
     for kind, name, _, scope, owner in chk.refs:
         if kind not in _REFERRED:
             return False
