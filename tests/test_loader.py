@@ -1055,3 +1055,22 @@ def test_a_patched_document_is_refused_as_the_plain_loader_refuses_it(case):
     assert (plain[0] != "refused") == accepted
     topo = topology_from_dict(doc)
     assert _outcome(lambda: topology_patched(after, doc, topo, "scenario")) == plain
+
+
+def test_a_text_converted_again_gives_the_same_value_or_the_same_complaint():
+    """PORTS, ADDRESS and the word choices remember what they made of a text; what they refuse
+    is refused again, in the same words."""
+    from quizgen.fields import ADDRESS, DIRECTION, PORTS, Bad
+
+    for spec, good, bad in (
+        (PORTS, "80,443,8000-8100", "80-70"),
+        (ADDRESS, "10.1.0.0/16", "VirtualNetwrk"),
+        (DIRECTION, "In-Bound", "inbond"),
+    ):
+        assert spec.convert(good) == spec.convert(good)
+        complaints = []
+        for _ in range(2):
+            with pytest.raises(Bad) as err:
+                spec.convert(bad)
+            complaints.append(err.value.expected)
+        assert complaints[0] == complaints[1] and complaints[0]
