@@ -133,6 +133,27 @@ def _cidr(value: object) -> IPv4Network:
     raise Bad(f"{CIDR.expected}; host bits set: did you mean {loose}?")
 
 
+def _by_text(convert: Callable[[object], object]) -> Callable[[object], object]:
+    """``convert``, remembering what it made of each text (its results are immutable; a text it
+    refuses is not remembered, so the refusal is raised again in the same words)."""
+    made: dict[str, object] = {}
+
+    def remembered(value: object) -> object:
+        if type(value) is not str:
+            return convert(value)
+        result = made.get(value, _NOTHING)
+        if result is _NOTHING:
+            result = convert(value)
+            if len(made) < 4096:
+                made[value] = result
+        return result
+
+    return remembered
+
+
+_NOTHING = object()
+
+
 def _choice(words: str, table: dict[str, object]) -> Spec:
     """A case-insensitive choice among ``table``'s keys (spaces, '-' and '_' ignored)."""
 
@@ -147,7 +168,7 @@ def _choice(words: str, table: dict[str, object]) -> Spec:
         close = get_close_matches(key, list(table), n=1)
         raise Bad(f"{words} (did you mean {table[close[0]]}?)" if close else None)
 
-    return Spec(words, convert)
+    return Spec(words, _by_text(convert))
 
 
 #: Next hop types only Azure's system routes use (RT-08).
@@ -252,9 +273,11 @@ _UDR_HOPS = ("VirtualAppliance", "VirtualNetworkGateway", "VnetLocal", "Internet
 _UDR_HOP = _choice(f"one of {', '.join(_UDR_HOPS)}", {t.lower(): NextHopType(t) for t in _UDR_HOPS})
 NEXT_HOP = Spec(_UDR_HOP.expected, _next_hop_type)
 STATE = Spec("the state is derived: omit it, or write Disconnected (PEER-03)", _state)
-PORTS = Spec("'*', a port such as 443, a range such as 80-90, or a mix: 80,443,8000-8100", _ports)
+PORTS = Spec(
+    "'*', a port such as 443, a range such as 80-90, or a mix: 80,443,8000-8100", _by_text(_ports)
+)
 ADDRESS = Spec(
     "'*', an IPv4 address or CIDR, a service tag (VirtualNetwork, Internet, AzureLoadBalancer)"
     " or asg:NAME",
-    _address,
+    _by_text(_address),
 )

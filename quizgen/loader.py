@@ -70,7 +70,14 @@ from quizgen.model import (
 )
 from quizgen.source import Issue, LineTable, Path, decode, read_text, render_path, show
 
-__all__ = ["dump_yaml", "load_topology", "parse_topology", "topology_from_dict", "topology_to_dict"]
+__all__ = [
+    "dump_yaml",
+    "load_topology",
+    "parse_topology",
+    "topology_from_dict",
+    "topology_patched",
+    "topology_to_dict",
+]
 
 SECTIONS = ("vnets", "peerings", "nsgs", "route_tables", "vms", "onprem")
 VNET_FIELDS = ("name", "region", "subscription", "address_space", "subnets", "gateway")
@@ -138,6 +145,23 @@ def parse_topology(text: str, filename: str) -> Topology:
 def topology_from_dict(doc: object, filename: str = "<dict>") -> Topology:
     """A topology from plain data shaped like the file (as question documents embed it)."""
     return _build(doc, filename, LineTable(), [])
+
+
+def topology_patched(
+    doc: object, before: dict[str, object], topo: Topology, filename: str = "<dict>"
+) -> Topology:
+    """``topology_from_dict(doc, filename)`` for a document that ``generator.patch`` made from
+    ``before`` (loaded as ``topo``, and not changed since).
+
+    ``patch.apply`` copies only the items its changes touch and shares the others: a top-level
+    item that is the very object of ``before`` is ``topo``'s object, unread. Only the other items
+    are built, and only what a changed item can break is checked again (its own fields, unique
+    names, the references into and out of it, its VMs' addresses). Whatever those checks do not
+    clear is loaded the plain way, so every problem is reported as ``topology_from_dict`` reports
+    it, and an accepted document gives an equal Topology (tests/test_loader.py).
+    """
+    fast = _patched(doc, before, topo)
+    return fast if fast is not None else topology_from_dict(doc, filename)
 
 
 #: Documents already loaded, by their canonical JSON: a Topology is immutable, so one document
@@ -503,6 +527,81 @@ def _moved(calls: list[tuple], then: Path, now: Path) -> list[tuple] | None:
     return out
 
 
+#: The kinds of name a reference may point at: the top-level ones, and subnets (a VM's, within
+#: its VNet). Peerings, rules and routes are never referred to.
+_REFERRED = frozenset({"vnet", "nsg", "route_table", "onprem", "subnet"})
+#: The sections whose items' names are referred to, and the kind of those names.
+_NAMED = {"vnets": "vnet", "nsgs": "nsg", "route_tables": "route_table", "onprem": "onprem"}
+
+
+def _patched(doc: object, before: dict[str, object], topo: Topology) -> Topology | None:
+    """``topology_patched``'s Topology, or None when the plain load must decide."""
+    if not isinstance(doc, dict) or any(k not in SECTIONS and not _kept(k) for k in doc):
+        return None
+    chk = _Checker(doc, LineTable())
+    built: dict[str, tuple] = {}
+    changed: set[str] = set()
+    vms: list[tuple[Vm, Path]] = []
+    for section in SECTIONS:
+        items, old = doc.get(section), before.get(section)
+        objects = getattr(topo, section)
+        if not isinstance(items, list | None) or not isinstance(old, list | None):
+            return None
+        if len(old or ()) != len(objects):
+            return None  # topo is not before's load
+        if items is old or not (items or old):
+            built[section] = objects  # the very list: no change in this section
+            continue
+        changed.add(section)
+        shared = {id(item): obj for item, obj in zip(old or (), objects, strict=True)}
+        out = []
+        for i, item in enumerate(items or ()):
+            obj = shared.get(id(item))
+            if obj is None:
+                obj = _ITEM_BUILDERS[section](chk, item, (section, i))
+                if obj is None or chk.issues:
+                    return None
+                if section == "vms":
+                    vms.append((obj, (section, i)))
+            out.append(obj)
+        if len({o.name for o in out}) != len(out):
+            return None  # a name used twice: the plain load says where
+        built[section] = tuple(out)
+    if not _references_hold(chk, built, changed, topo):
+        return None
+    if "vnets" in changed and any(v is not topo.vnet(v.name) for v in built["vnets"]):
+        vms = [(vm, ()) for vm in built["vms"]]  # a VNet built anew: check every VM's address
+    _check_vm_addresses(chk, built["vnets"], vms)
+    if chk.issues:
+        return None
+    extra = tuple((k, copy.deepcopy(v)) for k, v in doc.items() if _kept(k))
+    return Topology(**built, extra=extra)
+
+
+def _references_hold(
+    chk: _Checker, built: dict[str, tuple], changed: set[str], topo: Topology
+) -> bool:
+    """Every reference resolves: the new items' (``chk.refs``), and the shared items' (they
+    resolved in ``topo``, so they still do when every name there is still defined)."""
+    names = {kind: {o.name for o in built[section]} for section, kind in _NAMED.items()}
+    for section, kind in _NAMED.items():
+        if section in changed and not names[kind] >= {o.name for o in getattr(topo, section)}:
+            return False
+    subnets = {v.name: {s.name for s in v.subnets} for v in built["vnets"]}
+    old_subnets = ((v.name, {s.name for s in v.subnets}) for v in topo.vnets)
+    if "vnets" in changed and any(not subnets[n] >= old for n, old in old_subnets):
+        return False
+    for kind, name, _, scope, owner in chk.refs:
+        if kind not in _REFERRED:
+            return False
+        if scope is None and kind == "subnet":
+            if owner in subnets and name not in subnets[owner]:
+                return False  # (an unknown owner VNet is that VNet's reference's problem)
+        elif scope != () or name not in names.get(kind, ()):
+            return False
+    return True
+
+
 def _kept(key: object) -> bool:
     """Top-level sections kept verbatim in ``Topology.extra``: a generator's scenario, x-*."""
     return key == "scenario" or (isinstance(key, str) and key.startswith("x-"))
@@ -689,6 +788,17 @@ def _onprem(chk: _Checker, value: object, path: Path) -> OnPremSite | None:
     chk.define("onprem", name, path)
     space = f.items("address_space", CIDR, "IPv4 CIDRs such as 192.168.0.0/16", required=True)
     return OnPremSite(name, space) if f.ok else None
+
+
+#: Each section's item builder (reusing objects built before).
+_ITEM_BUILDERS = {
+    "vnets": _reused(_vnet),
+    "peerings": _reused(_peering),
+    "nsgs": _reused(_nsg),
+    "route_tables": _reused(_route_table),
+    "vms": _reused(_vm),
+    "onprem": _reused(_onprem),
+}
 
 
 def _check_vm_addresses(chk: _Checker, vnets: list[VNet], vms: list) -> None:

@@ -513,3 +513,83 @@ _ANSWER_PIECES = (
 def typed_answers() -> st.SearchStrategy[str]:
     """Text a learner might type at an answer prompt: any text, and runs of plausible pieces."""
     return st.one_of(st.text(), st.lists(st.sampled_from(_ANSWER_PIECES), max_size=8).map("".join))
+
+
+#: Values a careless or hostile change writes into a field: good and bad CIDRs, addresses, enum
+#: words, wrong types. The names of the document's own items are added to them.
+_CHANGE_VALUES = (
+    "10.0.0.0/8", "10.0.0.0/33", "10.1.0.0/16", "10.0.1.0/24", "10.0.0.4", "10.1.0.4",
+    "192.168.9.9", "300.1.1.1", "banana", "missing-thing", "", 7, True, False, None, [], {},
+    ["10.0.0.0/8"], ["missing-thing"], "Deny", "Allow", "Inbound", "Tcp", "80", "*",
+    "VirtualNetwork", "asg:web", "Connected", "Deallocated", "VirtualAppliance", "None",
+)  # fmt: skip
+
+
+def _change_targets(doc: dict) -> list[tuple[str, str, dict, tuple[str, ...]]]:
+    """(path, kind, node, its fields) of every object of a topology document a change can name."""
+    from quizgen import loader
+
+    fields = {
+        "vnets": loader.VNET_FIELDS, "peerings": loader.PEERING_FIELDS,
+        "nsgs": loader.NSG_FIELDS, "route_tables": loader.ROUTE_TABLE_FIELDS,
+        "vms": loader.VM_FIELDS, "onprem": loader.ONPREM_FIELDS,
+        "subnets": loader.SUBNET_FIELDS, "gateway": loader.GATEWAY_FIELDS,
+        "rules": loader.RULE_FIELDS, "routes": loader.ROUTE_FIELDS,
+    }  # fmt: skip
+    targets = []
+
+    def visit(path: str, kind: str, node: object) -> None:
+        if not isinstance(node, dict):
+            return
+        targets.append((path, kind, node))
+        for key in ("subnets", "rules", "routes"):
+            for item in node.get(key) or () if isinstance(node.get(key), list) else ():
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    visit(f"{path}.{key}[{item['name']}]", key, item)
+        if kind == "vnets" and isinstance(node.get("gateway"), dict):
+            visit(f"{path}.gateway", "gateway", node["gateway"])
+
+    for section in loader.SECTIONS:
+        for item in doc.get(section) or () if isinstance(doc.get(section), list) else ():
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                visit(f"{section}[{item['name']}]", section, item)
+    return [(path, kind, node, fields[kind]) for path, kind, node in targets]
+
+
+@st.composite
+def document_changes(draw: st.DrawFn, doc: dict) -> list[dict]:
+    """One to three generator.patch changes to a topology document, most of which break it the
+    way a fault placement could: a field set to another item's name or to a bad value, an item
+    removed (while something refers to it) or copied (its name twice, or a new one), a section
+    replaced, an unknown field or section. Changes name objects of ``doc`` as it is at the start.
+    """
+    targets = _change_targets(doc)
+    names = sorted({node["name"] for _, _, node, _ in targets})
+    written = sorted(
+        {str(node[key]) for _, _, node, _ in targets for key in ("prefix", "ip") if key in node}
+    )  # the document's own prefixes and addresses: a subnet may move off its VMs
+    values = st.one_of(
+        st.sampled_from(_CHANGE_VALUES),
+        st.sampled_from((*names, "missing-thing")),
+        st.sampled_from(written).flatmap(lambda v: st.sampled_from((v, [v]))),
+        st.sampled_from(names).map(lambda name: [name]),
+    )
+    changes = []
+    for _ in range(draw(st.integers(1, 3))):
+        path, kind, node, fields = draw(st.sampled_from(targets))
+        op = draw(st.sampled_from(("set", "set", "remove", "add", "section")))
+        if op == "set":
+            field = draw(st.sampled_from((*fields, "colour")))
+            changes.append({"op": "set", "path": f"{path}.{field}", "value": draw(values)})
+        elif op == "remove" and kind != "gateway":
+            changes.append({"op": "remove", "path": path})
+        elif op == "add" and kind != "gateway":
+            copy = dict(node, name=draw(st.sampled_from((*names, f"{node['name']}-2"))))
+            parent = path.rsplit("[", 1)[0]
+            changes.append({"op": "add", "path": parent, "value": copy})
+        else:
+            sections = ("vnets", "nsgs", "route_tables", "onprem", "scenario", "extra")
+            key = draw(st.sampled_from(sections))
+            value = draw(st.sampled_from((None, [], "banana", {"a": 1}, [node])))
+            changes.append({"op": "set", "path": key, "value": value})
+    return changes

@@ -20,6 +20,7 @@ from quizgen.loader import (
     load_topology,
     parse_topology,
     topology_from_dict,
+    topology_patched,
     topology_to_dict,
 )
 from quizgen.model import (
@@ -894,3 +895,182 @@ def test_a_reused_item_still_has_its_names_and_references_checked() -> None:
     other = {**_REUSED_VNET, "subnets": [{"name": "web", "prefix": "10.0.2.0/24"}]}
     found = _problems({"vnets": [other], "nsgs": [_REUSED_NSG], "vms": [_REUSED_VM]})
     assert found == [("vms[vm-a].subnet", "'app'")]
+
+
+# -- loading a patched document ------------------------------------------------------------------
+
+
+def _outcome(load) -> object:
+    """A Topology (with the sections it keeps), or the problems the load reported."""
+    try:
+        topo = load()
+    except TopologyError as err:
+        return ("refused", str(err), err.problems)
+    return topo, topo.extra
+
+
+@given(st.data())
+def test_a_patched_document_loads_as_the_plain_loader_loads_it(data):
+    """topology_patched on a generated base and changes to it (most of them breaking it: names
+    used twice, references to removed items, bad values, VMs outside their subnet): the same
+    Topology as topology_from_dict, or the same problems, in the same words."""
+    import random
+
+    from quizgen.generator import patch
+    from quizgen.generator.topologies import SHAPES, build
+    from tests.strategies import document_changes
+
+    shape = data.draw(st.sampled_from(SHAPES))
+    base = build(shape, "small", random.Random(data.draw(st.integers(0, 2**31 - 1)))).doc
+    before, topo = base, topology_from_dict(base)
+    if data.draw(st.booleans()):  # a document patched before (a second fault on the first)
+        first = data.draw(document_changes(base))
+        try:
+            before, _ = patch.apply(base, first)
+            topo = topology_from_dict(before)
+        except (patch.PatchError, TopologyError):
+            before, topo = base, topology_from_dict(base)
+    try:
+        after, _ = patch.apply(before, data.draw(document_changes(before)))
+    except patch.PatchError:
+        return
+    fast = _outcome(lambda: topology_patched(after, before, topo, "scenario"))
+    assert fast == _outcome(lambda: topology_from_dict(after, "scenario"))
+
+
+def test_every_fault_placement_loads_as_the_plain_loader_loads_it(monkeypatch):
+    """Every document the scenario generator loads with topology_patched, for every fault kind in
+    every shape that holds it, and random faults in every shape and size: the plain load's
+    Topology, section by section."""
+    import quizgen.generator.scenario as scenarios
+    from quizgen.generator.faults import CATALOGUE
+    from quizgen.generator.topologies import SHAPES, SIZES
+
+    compared = []
+
+    def checked(doc, before, topo, filename):
+        fast = topology_patched(doc, before, topo, filename)
+        plain = topology_from_dict(doc, filename)
+        assert fast == plain and fast.extra == plain.extra
+        compared.append(doc)
+        return fast
+
+    monkeypatch.setattr(scenarios, "topology_patched", checked)
+    for kind, fault in CATALOGUE.items():
+        for shape in fault.shapes:
+            for seed in range(3):
+                scenarios.generate(seed, shape, [kind], "small")
+            scenarios.generate(7, shape, [kind], "medium")
+    for shape in SHAPES:
+        for size in SIZES[:2]:
+            for seed in range(4):
+                scenarios.generate(seed, shape, None, size)
+    scenarios.generate(4, "hub-spoke-gateway-nva", ["hub-transit-off", "nva-ip-forwarding-off"])
+    assert len(compared) > 1000
+
+
+def _breaking_changes() -> dict[str, tuple[list[dict], bool]]:
+    """Changes to a generated hub-and-spoke document, each aimed at one check a patched load
+    makes, with whether the plain loader accepts the result."""
+    import random
+
+    from quizgen.generator.topologies import build
+
+    doc = build("hub-spoke-gateway-nva", "small", random.Random(3)).doc
+    hub, spoke = doc["vnets"][0], doc["vnets"][1]
+    vm = doc["vms"][0]
+    vnet = next(v for v in doc["vnets"] if v["name"] == vm["vnet"])
+    subnet = next(s for s in vnet["subnets"] if s["name"] == vm["subnet"])
+    sibling = next(s for s in vnet["subnets"] if s is not subnet)
+    guarded = next(s for v in doc["vnets"] for s in v["subnets"] if s.get("nsg"))
+    routed = next(s for v in doc["vnets"] for s in v["subnets"] if s.get("route_table"))
+    nsg, table, peering = doc["nsgs"][0], doc["route_tables"][0], doc["peerings"][0]
+    at = f"vnets[{vnet['name']}].subnets[{subnet['name']}]"
+
+    def set_(path, value):
+        return {"op": "set", "path": path, "value": value}
+
+    cases = {
+        "a VM's subnet unknown": ([set_(f"vms[{vm['name']}].subnet", "nope")], False),
+        "a VM's subnet in another VNet": ([set_(f"vms[{vm['name']}].vnet", spoke["name"])], False),
+        "a used subnet removed": ([{"op": "remove", "path": at}], False),
+        "a used subnet renamed": ([set_(f"{at}.name", "snet-renamed")], False),
+        "a subnet moved off its VMs": ([set_(f"{at}.prefix", sibling["prefix"])], False),
+        "a VM outside its subnet": ([set_(f"vms[{vm['name']}].ip", "192.168.9.9")], False),
+        "a used NSG removed": ([{"op": "remove", "path": f"nsgs[{guarded['nsg']}]"}], False),
+        "a used route table removed": (
+            [{"op": "remove", "path": f"route_tables[{routed['route_table']}]"}], False
+        ),
+        "a peered VNet removed": ([{"op": "remove", "path": f"vnets[{spoke['name']}]"}], False),
+        "a connected site removed": (
+            [{"op": "remove", "path": f"onprem[{hub['gateway']['connections'][0]}]"}], False
+        ),
+        "a gateway connected to no site": (
+            [set_(f"vnets[{hub['name']}].gateway.connections", ["nope"])], False
+        ),
+        "a VM's name twice": ([{"op": "add", "path": "vms", "value": dict(vm)}], False),
+        "an NSG's name twice": ([{"op": "add", "path": "nsgs", "value": dict(nsg)}], False),
+        "a VNet's name twice": ([set_(f"vnets[{spoke['name']}].name", hub["name"])], False),
+        "a peering to no VNet": ([set_(f"peerings[{peering['name']}].to", "nope")], False),
+        "a subnet's NSG unknown": ([set_(f"{at}.nsg", "nope")], False),
+        "a new subnet's route table unknown": (
+            [{"op": "add", "path": f"vnets[{vnet['name']}].subnets",
+              "value": {"name": "snet-new", "prefix": sibling["prefix"], "route_table": "x"}}],
+            False,
+        ),
+        "an address space off its subnets": (
+            [set_(f"vnets[{vnet['name']}].address_space", ["192.168.0.0/16"])], False
+        ),
+        "a bad flag": ([set_(f"peerings[{peering['name']}].allow_forwarded_traffic", 1)], False),
+        "an unknown field": ([set_(f"nsgs[{nsg['name']}].rules[0].colour", "red")], False),
+        "an unknown section": ([set_("colour", "red")], False),
+        "a section that is not a list": ([set_("vms", "banana")], False),
+        "an appliance route without its IP": (
+            [{"op": "add", "path": f"route_tables[{table['name']}].routes",
+              "value": {"name": "r-new", "prefix": "10.9.0.0/16",
+                        "next_hop_type": "VirtualAppliance"}}],
+            False,
+        ),
+        "a VM copied under a new name": (
+            [{"op": "add", "path": "vms", "value": dict(vm, name="vm-copy-01")}], True
+        ),
+        "an NSG replaced": (
+            [{"op": "remove", "path": f"nsgs[{nsg['name']}]"},
+             {"op": "add", "path": "nsgs", "value": dict(nsg, rules=[])}],
+            True,
+        ),
+        "a peering removed": ([{"op": "remove", "path": f"peerings[{peering['name']}]"}], True),
+        "a kept section added": ([set_("scenario", {"by": "hand"})], True),
+    }
+    return {name: (doc, changes, accepted) for name, (changes, accepted) in cases.items()}
+
+
+@pytest.mark.parametrize("case", sorted(_breaking_changes()))
+def test_a_patched_document_is_refused_as_the_plain_loader_refuses_it(case):
+    from quizgen.generator import patch
+
+    doc, changes, accepted = _breaking_changes()[case]
+    after, _ = patch.apply(doc, changes)
+    plain = _outcome(lambda: topology_from_dict(after, "scenario"))
+    assert (plain[0] != "refused") == accepted
+    topo = topology_from_dict(doc)
+    assert _outcome(lambda: topology_patched(after, doc, topo, "scenario")) == plain
+
+
+def test_a_text_converted_again_gives_the_same_value_or_the_same_complaint():
+    """PORTS, ADDRESS and the word choices remember what they made of a text; what they refuse
+    is refused again, in the same words."""
+    from quizgen.fields import ADDRESS, DIRECTION, PORTS, Bad
+
+    for spec, good, bad in (
+        (PORTS, "80,443,8000-8100", "80-70"),
+        (ADDRESS, "10.1.0.0/16", "VirtualNetwrk"),
+        (DIRECTION, "In-Bound", "inbond"),
+    ):
+        assert spec.convert(good) == spec.convert(good)
+        complaints = []
+        for _ in range(2):
+            with pytest.raises(Bad) as err:
+                spec.convert(bad)
+            complaints.append(err.value.expected)
+        assert complaints[0] == complaints[1] and complaints[0]

@@ -118,8 +118,8 @@ def test_shared_reach_records_give_the_checks_answers():
 
 
 def test_generate_leaves_the_cycle_collector_as_it_found_it(monkeypatch):
-    """generate pauses the collector while it works (generate._collector_paused) and restores it,
-    also when a build fails."""
+    """generate pauses the collector while it works (quizgen.collector.collector_paused) and
+    restores it, also when a build fails."""
     import gc
 
     import quizgen.questions.generate as generating

@@ -139,3 +139,30 @@ def test_different_seeds_give_distinct_scenarios():
     count = 10_000 if os.environ.get("CI") else 1_000
     seen = {canonical(generate(seed, "hub-spoke-gateway").doc) for seed in range(count)}
     assert len(seen) >= 0.99 * count
+
+
+def test_generate_leaves_the_cycle_collector_as_it_found_it(monkeypatch):
+    """generate pauses the collector while it works (quizgen.collector.collector_paused) and
+    restores it, also when an attempt fails."""
+    import gc
+
+    import quizgen.generator.scenario as scenarios
+
+    def paused_then_fails(*args):
+        assert not gc.isenabled()
+        raise RuntimeError("a failing attempt")
+
+    assert gc.isenabled()
+    generate(1)
+    assert gc.isenabled()
+    with monkeypatch.context() as patched:
+        patched.setattr(scenarios, "_attempt", paused_then_fails)
+        with pytest.raises(RuntimeError, match="a failing attempt"):
+            generate(1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        generate(1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
