@@ -105,14 +105,17 @@ def draw_text(svg: Any, node: Any, font_size: float) -> None:
     style = _style(module, svg, node, font_size)
     layout, _, _, width, height, baseline = split_first_line(node.text, style, svg.context, inf, 0)
 
-    # Position as WeasyPrint's letter loop places the first letter; the run advances the cursor.
+    # Position as WeasyPrint's letter loop places the first letter (a zero x or y leaves the
+    # shift from an earlier dx or dy, as there); the run advances the cursor.
     x = y = None
     if "x" in node.attrib:
         x = size(node.attrib["x"], font_size, svg.inner_width)
-        svg.cursor_d_position[0] = 0
+        if x:
+            svg.cursor_d_position[0] = 0
     if "y" in node.attrib:
         y = size(node.attrib["y"], font_size, svg.inner_height)
-        svg.cursor_d_position[1] = 0
+        if y:
+            svg.cursor_d_position[1] = 0
     x = svg.cursor_position[0] if x is None else x
     y = svg.cursor_position[1] if y is None else y
     svg.cursor_position = x + width, y
