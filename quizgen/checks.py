@@ -129,28 +129,32 @@ def reach_result(topo: Topology, args: Mapping[str, Any]) -> ReachResult:
             _REACHED.popitem(last=False)
     else:
         _REACHED.move_to_end(id(topo))
-    # Typed, so that 1, 1.0 and True are different arguments (str() tells them apart).
-    key = tuple((name, type(value), value) for name, value in sorted(args.items()))
-    try:
-        record = entry[1].get(key)
-    except TypeError:  # an unhashable argument: not kept
-        return _reach(topo, args)
+    # Keyed by what the evaluator is asked, after conversion: arguments that read the same
+    # (1 and True as a port) share a record, and no two that read differently do (0.0 and -0.0
+    # are equal floats, but "0.0" and "-0.0" are different VM names).
+    query = _query(args)
+    record = entry[1].get(query)
     if record is None:
-        record = entry[1][key] = _reach(topo, args)
+        record = entry[1][query] = _reach(topo, *query)
     return record
 
 
-def _reach(topo: Topology, args: Mapping[str, Any]) -> ReachResult:
-    from quizgen.evaluator import trace
-
-    return trace.reach(
-        topo,
+def _query(args: Mapping[str, Any]) -> tuple[str, str, str, int, int]:
+    return (
         str(args["from"]),
         str(args["to"]),
         str(args["protocol"]),
         int(args.get("port", 0)),
         int(args.get("source_port", 50000)),
     )
+
+
+def _reach(
+    topo: Topology, source: str, target: str, protocol: str, port: int, source_port: int
+) -> ReachResult:
+    from quizgen.evaluator import trace
+
+    return trace.reach(topo, source, target, protocol, port, source_port)
 
 
 def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:

@@ -13,7 +13,6 @@ when they have one, else by index), the value as written and what was expected.
 from __future__ import annotations
 
 import copy
-import json
 import marshal
 import os
 from collections import OrderedDict
@@ -164,18 +163,20 @@ def topology_patched(
     return fast if fast is not None else topology_from_dict(doc, filename)
 
 
-#: Documents already loaded, by their canonical JSON: a Topology is immutable, so one document
+#: Documents already loaded, by their exact content (marshal's bytes, as for items: key order
+#: and the type of every key and value count, so two documents that load to different
+#: Topologies, ``extra`` included, never share one): a Topology is immutable, so one document
 #: loaded again (a question's gate re-reading the topology its family evaluated, a scenario's
 #: placements) shares one Topology, and with it the evaluator's memo tables.
-_LOADED: OrderedDict[str, Topology] = OrderedDict()
+_LOADED: OrderedDict[bytes, Topology] = OrderedDict()
 _LOADED_MAX = 256
 
 
 def load_document(doc: dict[str, object], filename: str = "<dict>") -> Topology:
     """``topology_from_dict`` with a small cache of the documents loaded most recently."""
     try:
-        key = json.dumps(doc, sort_keys=True)
-    except (TypeError, ValueError):
+        key = marshal.dumps(doc, 2)
+    except ValueError:  # not plain data: loaded, not kept
         return topology_from_dict(doc, filename)
     topo = _LOADED.get(key)
     if topo is None:

@@ -65,13 +65,43 @@ def test_stopped_vm_has_no_effective_routes(tmp_path):
     assert code == 2 and "stopped" in err
 
 
-def test_reach_records_are_kept_per_topology_and_typed_arguments():
-    """checks.reach_result keeps a topology's records; arguments equal only in value (1 and
-    True) are different queries, and an unhashable argument is answered without being kept."""
+def test_reach_records_are_kept_per_topology_and_query():
+    """checks.reach_result keeps a topology's records by the query the evaluator is asked, after
+    conversion: arguments that read the same (port 1 and True; a field reach does not read)
+    share a record, arguments that read differently never do, and another topology (even an
+    equal one) has records of its own."""
     from quizgen.checks import reach_result
 
     topo = load_topology("examples/hub-spoke-transit.yaml")
     flow = {"from": "vm-a", "to": "vm-b", "protocol": "tcp", "port": 1}
     assert reach_result(topo, flow) is reach_result(topo, dict(reversed(flow.items())))
-    assert reach_result(topo, {**flow, "port": True}) is not reach_result(topo, flow)
-    assert reach_result(topo, {**flow, "tag": []}).to_dict() == run(topo, "reach", flow)
+    assert reach_result(topo, {**flow, "port": True}) is reach_result(topo, flow)
+    assert reach_result(topo, {**flow, "tag": []}) is reach_result(topo, flow)
+    port_2 = {**flow, "port": 2}
+    assert reach_result(topo, port_2) is not reach_result(topo, flow)
+    assert reach_result(topo, port_2).to_dict() == run(topo, "reach", port_2)
+    other = load_topology("examples/hub-spoke-transit.yaml")
+    assert other is not topo
+    assert reach_result(other, flow) is not reach_result(topo, flow)
+
+
+def test_a_reach_record_is_not_returned_for_arguments_that_read_differently():
+    """-0.0 and 0.0 are equal floats of one type, so they share a key; but ``str`` tells them
+    apart and reach reads ``str(args["from"])``: VM "0.0" exists, "-0.0" is no endpoint."""
+    from quizgen.checks import reach_result
+    from quizgen.loader import topology_from_dict
+
+    doc = {
+        "vnets": [{"name": "v", "region": "eastus", "address_space": ["10.0.0.0/16"],
+                   "subnets": [{"name": "s", "prefix": "10.0.1.0/24"}]}],
+        "vms": [{"name": "0.0", "vnet": "v", "subnet": "s", "ip": "10.0.1.4"},
+                {"name": "b", "vnet": "v", "subnet": "s", "ip": "10.0.1.5"}],
+    }  # fmt: skip
+    flow = {"from": 0.0, "to": "b", "protocol": "tcp", "port": 22}
+    fresh = topology_from_dict(doc)
+    with pytest.raises(QuizgenError):
+        run(fresh, "reach", {**flow, "from": -0.0})  # no cache entry yet: refused
+    topo = topology_from_dict(doc)
+    assert reach_result(topo, flow).source.label == "0.0"
+    with pytest.raises(QuizgenError):
+        run(topo, "reach", {**flow, "from": -0.0})  # the 0.0 record is returned instead

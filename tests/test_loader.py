@@ -1074,3 +1074,16 @@ def test_a_text_converted_again_gives_the_same_value_or_the_same_complaint():
                 spec.convert(bad)
             complaints.append(err.value.expected)
         assert complaints[0] == complaints[1] and complaints[0]
+
+
+def test_load_document_does_not_share_a_topology_whose_kept_sections_differ() -> None:
+    """json.dumps(sort_keys=True) forgets key order and turns int keys into text: two documents
+    whose ``scenario``/x-* sections differ that way load to Topologies with different ``extra``
+    (compare=False, so == does not see it), but load_document hands the first one out for both."""
+    from quizgen.loader import load_document
+
+    body = {"vnets": [{"name": "v", "region": "eastus", "address_space": ["10.9.0.0/16"]}]}
+    first = {**body, "scenario": {"seed": 1, "shape": "x"}, "x-note": {"1": "one"}}
+    second = {"x-note": {1: "one"}, **body, "scenario": {"shape": "x", "seed": 1}}
+    load_document(first)
+    assert load_document(second).extra == topology_from_dict(second).extra
