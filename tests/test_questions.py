@@ -101,7 +101,7 @@ def test_bank_mistakes_are_refused_with_file_and_line():
 def test_shared_reach_records_give_the_checks_answers():
     """common.reach_answer (records shared per topology) is the reach check's own answer, and a
     verdict holds the same fields as that answer."""
-    from quizgen.checks import run
+    from quizgen.checks import reach_result, run
     from quizgen.generator.scenario import generate as scenario
     from quizgen.questions import common
 
@@ -111,9 +111,9 @@ def test_shared_reach_records_give_the_checks_answers():
         answer = run(topo, "reach", flow)
         assert common.reach_answer(topo, flow) == answer
         assert common.reach_answer(topo, dict(reversed(flow.items()))) == answer
-        assert common.reach_record(topo, flow) is common.reach_record(topo, dict(flow))
+        assert reach_result(topo, flow) is reach_result(topo, dict(flow))
         assert run(topo, "reach", flow) is not answer  # each caller gets its own document
-        verdict = common.verdict(common.reach_record(topo, flow))
+        verdict = reach_result(topo, flow).verdict()
         assert verdict == {k: answer[k] for k in verdict}
 
 

@@ -305,6 +305,16 @@ class ReachResult:
         """True when no UNCONFIRMED rule was needed: only then may a question use this answer."""
         return not self.assumptions
 
+    def verdict(self) -> dict[str, object]:
+        """The verdict fields of :meth:`to_dict`, written the same way, without the hops and the
+        explanation: enough to choose flows by, and far cheaper than the whole answer."""
+        return {
+            "reachable": self.reachable,
+            "reason": self.reason.value,
+            "also_failing": [r.value for r in self.also],
+            "assumptions": describe(frozenset(self.assumptions)),
+        }
+
     def to_dict(self) -> dict[str, object]:
         first = self.first_failure
         return {

@@ -7,8 +7,6 @@ from contextvars import ContextVar
 from typing import Any
 
 from quizgen.checks import reach_result
-from quizgen.evaluator.assumptions import describe
-from quizgen.evaluator.trace import ReachResult
 from quizgen.generator.scenario import Scenario, ScenarioError, generate
 from quizgen.loader import load_document
 from quizgen.model import Topology
@@ -103,26 +101,10 @@ def load(doc: Doc) -> Topology:
     return load_document(doc, "question")
 
 
-def reach_record(topo: Topology, flow: Doc) -> ReachResult:
-    """The evaluator's record of ``reach`` for ``flow`` (the args of a reach check); records are
-    kept per topology (checks.reach_result), so asking again costs nothing."""
-    return reach_result(topo, flow)
-
-
 def reach_answer(topo: Topology, flow: Doc) -> Doc:
-    """``run(topo, "reach", flow)``: the reach check's answer, the same document."""
-    return reach_record(topo, flow).to_dict()
-
-
-def verdict(record: ReachResult) -> Doc:
-    """The verdict fields of a reach answer (as ``to_dict`` writes them), without the hops and
-    the explanation: enough to choose flows by, far cheaper than the whole answer."""
-    return {
-        "reachable": record.reachable,
-        "reason": record.reason.value,
-        "also_failing": [r.value for r in record.also],
-        "assumptions": describe(frozenset(record.assumptions)),
-    }
+    """``run(topo, "reach", flow)``: the reach check's answer, the same document (from the
+    records kept per topology: checks.reach_result)."""
+    return reach_result(topo, flow).to_dict()
 
 
 def label(topo: Topology, name_or_ip: str) -> str:

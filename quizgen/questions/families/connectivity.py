@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizgen.checks import reach_result
 from quizgen.questions import common
 from quizgen.questions.bank import Spec
 from quizgen.questions.family import Context, Family
@@ -33,7 +34,7 @@ def _answers(ctx: Context) -> tuple[Doc, Any, list[tuple[Doc, Doc]]] | None:
         if key in seen:
             continue
         seen.add(key)
-        verdict = common.verdict(common.reach_record(topo, flow))
+        verdict = reach_result(topo, flow).verdict()
         if not verdict["assumptions"]:
             answered.append((flow, verdict))
     return doc, topo, answered
@@ -104,7 +105,7 @@ def build(ctx: Context) -> Doc | None:
             if dst == src:
                 continue
             flow = {"from": src, "to": dst, "protocol": "tcp", "port": port}
-            verdict = common.verdict(common.reach_record(topo, flow))
+            verdict = reach_result(topo, flow).verdict()
             if verdict["assumptions"]:
                 continue
             if verdict["reachable"]:
