@@ -410,12 +410,12 @@ class _Fields:
 def _build(doc: object, filename: str, lines: LineTable, problems: list[InputProblem]) -> Topology:
     chk = _Checker(doc, lines)
     top = _Fields(chk, doc, (), "a topology", (*SECTIONS, "scenario", "x-..."), _kept)
-    vnets = top.objects("vnets", _reused(_vnet), "VNets")
-    peerings = top.objects("peerings", _reused(_peering), "peerings")
-    nsgs = top.objects("nsgs", _reused(_nsg), "NSGs")
-    tables = top.objects("route_tables", _reused(_route_table), "route tables")
-    vms = top.objects("vms", _reused(_vm), "VMs")
-    sites = top.objects("onprem", _reused(_onprem), "on-premises sites")
+    vnets = top.objects("vnets", _ITEM_BUILDERS["vnets"], "VNets")
+    peerings = top.objects("peerings", _ITEM_BUILDERS["peerings"], "peerings")
+    nsgs = top.objects("nsgs", _ITEM_BUILDERS["nsgs"], "NSGs")
+    tables = top.objects("route_tables", _ITEM_BUILDERS["route_tables"], "route tables")
+    vms = top.objects("vms", _ITEM_BUILDERS["vms"], "VMs")
+    sites = top.objects("onprem", _ITEM_BUILDERS["onprem"], "on-premises sites")
     chk.resolve()
     _check_vm_addresses(chk, [v for v, _ in vnets if v], vms)
     problems = problems + [_problem(filename, doc, lines, issue) for issue in chk.issues]
@@ -791,7 +791,8 @@ def _onprem(chk: _Checker, value: object, path: Path) -> OnPremSite | None:
     return OnPremSite(name, space) if f.ok else None
 
 
-#: Each section's item builder (reusing objects built before).
+#: Each section's item builder (reusing objects built before), for the plain load and for
+#: topology_patched alike.
 _ITEM_BUILDERS = {
     "vnets": _reused(_vnet),
     "peerings": _reused(_peering),
