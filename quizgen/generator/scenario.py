@@ -15,7 +15,6 @@ The result is a topology document with a ``scenario:`` section that records all 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,19 +85,31 @@ def _peer_record(a: str, b: str, before: Any, after: Any) -> Doc:
     }
 
 
-def _delivered_flows(topo: Topology, flows: list[Doc]) -> list[tuple[Doc, Any]]:
-    """The flows delivered with no assumption, each with that answer."""
-    answers = [(f, _answer(topo, f)) for f in flows]
-    return [(f, r) for f, r in answers if r.reachable and r.confirmed]
+def _delivered(answer: Any) -> bool:
+    return answer.reachable and answer.confirmed
 
 
-Live = Callable[[], list[tuple[Doc, Any]]]
+class Live:
+    """The candidate flows of one topology, each answered on it when first needed and then
+    kept: a fault proven by can-peer or validate reads none of them, and a fault that breaks
+    routing needs the answer before it only for the flows it breaks."""
 
+    def __init__(self, topo: Topology, flows: list[Doc]) -> None:
+        self.topo = topo
+        self.flows = flows
+        self._answers: dict[int, Any] = {}
 
-def _delivered_later(topo: Topology, flows: list[Doc]) -> Live:
-    """``_delivered_flows(topo, flows)``, evaluated when first asked for and then kept: a fault
-    proven by can-peer or validate reads none of them, so its scenario never asks."""
-    return functools.cache(lambda: _delivered_flows(topo, flows))
+    def answer(self, index: int) -> Any:
+        try:
+            return self._answers[index]
+        except KeyError:
+            answer = self._answers[index] = _answer(self.topo, self.flows[index])
+            return answer
+
+    def delivered(self) -> list[tuple[Doc, Any]]:
+        """The flows delivered with no assumption, each with that answer."""
+        answers = [(f, self.answer(i)) for i, f in enumerate(self.flows)]
+        return [(f, r) for f, r in answers if _delivered(r)]
 
 
 def _place(
@@ -171,12 +182,20 @@ def _prove(
         return [{**probe, "before": old, "after": new}], []
     probes, side = [], []
     stands = _standing(before, after)
-    for flow, then in live():
-        if stands is not None and stands(then):
-            continue  # it read nothing the placement changed: delivered as before
+    for index, flow in enumerate(live.flows):
+        # Only a flow delivered before and not after is a probe: when the answer before may let
+        # the flow's answer stand (an NSG-only change), it is asked first, else last.
+        if stands is not None:
+            then = live.answer(index)
+            if not _delivered(then) or stands(then):
+                continue  # not delivered before, or it read nothing the placement changed
         now = _answer(after, flow)
         if now.reachable or not now.confirmed:
             continue
+        if stands is None:
+            then = live.answer(index)
+            if not _delivered(then):
+                continue
         if now.reason.value == fault.reason:
             probes.append(_probe_record(flow, then, now))
         elif fault.reason in {r.value for r in now.also}:
@@ -334,7 +353,7 @@ def _attempt(
         return None  # the builder guarantees this; kept as a guard, tested to never happen
     sample = PROBE_SAMPLE[size]
     flows = base.flows if len(base.flows) <= sample else rng.sample(base.flows, sample)
-    live = _delivered_later(base_topo, flows)
+    live = Live(base_topo, flows)
     for kinds in choices:
         scenario = _inject(seed, shape, size, kinds, base, base_topo, live, rng)
         if scenario is not None:
@@ -361,7 +380,7 @@ def _inject(
         records.append(record)
         undos.append(undo)
         if len(records) < len(kinds):
-            live = _delivered_later(topo, [f for f, _ in live()])
+            live = Live(topo, [f for f, _ in live.delivered()])
     if len(records) > 1 and not _each_fix_restores(doc, topo, records, undos):
         return None  # some probe also fails because of another fault: not distinct causes
     fix = [change for undo in reversed(undos) for change in undo]
