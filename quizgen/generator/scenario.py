@@ -121,8 +121,8 @@ def _place(
     earlier: list[Doc],
     rng: random.Random,
 ) -> tuple[Doc, Doc, list[Doc], Topology] | None:
-    """Try placements of ``fault`` on ``doc`` (loaded as ``before_topo``, whose delivered flows
-    are ``live()``); the first proven one as (new doc, record, undo, new topology)."""
+    """Try placements of ``fault`` on ``doc`` (loaded as ``before_topo``, its candidate flows
+    answered by ``live``); the first proven one as (new doc, record, undo, new topology)."""
     for n, placement in enumerate(fault.targets(dataclasses.replace(base, doc=doc), rng)):
         if n >= PLACEMENTS:
             return None
