@@ -8,7 +8,9 @@ exhibits print them; a link, VNet, VM or site that no exhibit lists is not drawn
 without a view draws everything in the topology (no states: they are derived, not stored).
 
 The SVG is built with ElementTree, so names are text, escaped, whatever they contain; it refers
-to nothing outside itself (no images, links, styles or fonts: only the generic sans-serif family).
+to nothing outside itself (no images, links, styles or font files: its text is in the print
+font's family, quizgen's own subset of DejaVu Sans that the page loads, or else DejaVu Sans or
+any sans-serif face; see FONT_FAMILY).
 It reads in black and white: line styles and words carry the meaning, never colour.
 
 ``python -m quizgen.render.diagram FILE.yaml > out.svg`` previews a topology file.
@@ -386,6 +388,9 @@ STYLES = {
     "label": (8.5, False, False),
     "legend": (8.5, False, False),
 }
+#: quizgen's print font (templates/pdf/print.css), then the system's DejaVu Sans and any sans-serif
+#: face for a character it lacks; no spaces after the commas (WeasyPrint splits at commas only).
+FONT_FAMILY = "Quizgen Sans,DejaVu Sans,sans-serif"
 PRINT_WIDTH_MM = 165  # printed size: fits A4 and Letter pages with 2 cm margins
 LEADING = 1.25  # line height, in font sizes
 LABEL_WIDTH = 104.0  # end labels wrap beyond this
@@ -658,7 +663,7 @@ def _svg(d: Diagram, placed: Layout, canvases: dict[str, Canvas]) -> str:
             "width": f"{PRINT_WIDTH_MM}mm",
             "height": f"{_n(placed.height * PRINT_WIDTH_MM / placed.width)}mm",
             "viewBox": f"0 0 {_n(placed.width)} {_n(placed.height)}",
-            "font-family": "sans-serif",
+            "font-family": FONT_FAMILY,
         },
     )
     lines = ET.SubElement(root, "g", {"class": "links"})

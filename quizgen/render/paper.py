@@ -83,8 +83,9 @@ def svg_image(svg: str, height_mm: float | None = None) -> Markup:
 #: what fits on one page once the header and footer are out (Letter, the shorter of the two).
 TEXT_CHARS = 100
 PAGE_MM = 235.0
-#: Exhibits print in 7 pt DejaVu Sans Mono, whose characters are 1233/2048 em wide (1.4867 mm):
-#: the 180 mm line of an A4 page (and the wider Letter one) holds 121; one is kept spare.
+#: Exhibits print in 7 pt Quizgen Sans Mono (DejaVu Sans Mono's glyphs), whose characters are
+#: 1233/2048 em wide (1.4867 mm): the 180 mm line of an A4 page (and the wider Letter one) holds
+#: 121; one is kept spare.
 LINE_CHARS = 120
 EXHIBIT_CHAR_PT = 7 * 1233 / 2048
 #: The height in mm of a line of exhibit text (line-height: normal, 1.164 em of 7 pt) and of

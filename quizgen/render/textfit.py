@@ -1,9 +1,9 @@
 """Text that fits: conservative widths of sans-serif text, and wrapping to a width.
 
-Diagrams are drawn before any font is loaded, so widths are estimated from DejaVu Sans, the
-widest of the usual sans-serif faces (what WeasyPrint finds on a bare Linux system); Arial or
-Helvetica then come out narrower, never wider. Bold is taken 12 % wider, and 4 % more is added
-for rounding in the renderer.
+Diagrams are drawn before any font is loaded, so widths are estimated from DejaVu Sans, whose
+glyphs the diagrams print in (Quizgen Sans, quizgen's subset of it); it is also the widest of
+the usual sans-serif faces, so a character printed in another font comes out narrower. Bold is
+taken 12 % wider, and 4 % more is added for rounding in the renderer.
 """
 
 from __future__ import annotations
