@@ -3,8 +3,9 @@
 Generating scenarios and questions allocates millions of short-lived objects and makes next to no
 cyclic garbage, while the caches (loaded items, evaluator memo tables, reach records) keep tens of
 thousands of objects alive: the collector's passes over them free nothing and cost 7-15% of the
-work. Memory is still freed by reference counting; any cycle is collected once the collector
-runs again.
+work. Printing a PDF (quizgen.render.pdf) is the other case: WeasyPrint's document is a few
+hundred thousand live objects in cycles, walked by every pass until the PDF is written. Memory is
+still freed by reference counting; any cycle is collected once the collector runs again.
 """
 
 from __future__ import annotations

@@ -568,3 +568,41 @@ def test_every_item_starts_with_its_stem_and_diagram_on_one_page(code: str) -> N
             continue
         (page,) = [p for p in pages if squash(item["doc"]["stem"])[:60] in p]
         assert "Networkdiagram" in page, item["doc"]["id"]
+
+
+def test_printing_pauses_the_cycle_collector_and_restores_it(monkeypatch) -> None:
+    """write_pdf pauses the collector while WeasyPrint lays out and draws (quizgen.collector),
+    and leaves it as it found it: on again after a PDF, also when WeasyPrint fails, and still
+    off when the caller had paused it."""
+    import gc
+
+    from quizgen.render import pdf
+
+    weasyprint = pdf._weasyprint()
+    original = weasyprint.HTML.write_pdf
+    seen: list[bool] = []
+
+    def recording(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording)
+    assert gc.isenabled()
+    assert write_pdf("<p>Item 1</p>").startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
+
+    def failing(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        raise RuntimeError("WeasyPrint failed")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing)
+    with pytest.raises(RuntimeError, match="WeasyPrint failed"):
+        write_pdf("<p>Item 1</p>")
+    assert seen == [False, False] and gc.isenabled()
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording)
+    gc.disable()
+    try:
+        write_pdf("<p>Item 1</p>")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
