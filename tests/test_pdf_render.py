@@ -606,3 +606,32 @@ def test_printing_pauses_the_cycle_collector_and_restores_it(monkeypatch) -> Non
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _collector_on() -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_print_workers_free_their_garbage_every_few_documents(monkeypatch) -> None:
+    """A set's pool workers run with the cycle collector off and collect every
+    PRINTS_PER_COLLECTION documents (files._printed_in_worker); the main process is left as
+    it is, whatever it prints."""
+    import gc
+
+    monkeypatch.setattr(files, "workers", lambda: 2)
+    with files._executor(2) as pool:
+        assert pool.submit(_collector_on).result() is False
+    assert gc.isenabled()
+
+    collections: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(1) or 0)
+    files._printed_in_worker()  # the main process: never collects here
+    assert collections == []
+    monkeypatch.setitem(files._worker, "on", True)
+    monkeypatch.setitem(files._worker, "printed", 0)
+    for _ in range(2 * files.PRINTS_PER_COLLECTION + 1):
+        files._printed_in_worker()
+    assert len(collections) == 2
+    assert files._worker["printed"] == 1
