@@ -141,9 +141,15 @@ def parse_topology(text: str, filename: str) -> Topology:
     return _build(source.data, filename, source.lines, problems)
 
 
-def topology_from_dict(doc: object, filename: str = "<dict>") -> Topology:
-    """A topology from plain data shaped like the file (as question documents embed it)."""
-    return _build(doc, filename, LineTable(), [])
+def topology_from_dict(doc: object, filename: str = "<dict>", *, remember: bool = True) -> Topology:
+    """A topology from plain data shaped like the file (as question documents embed it).
+
+    ``remember=False`` neither reuses nor keeps the objects built from its items (``_BUILT``):
+    for a document made fresh, such as a scenario's randomly drawn base, whose items no load is
+    likely to meet again soon. Keeping them cost more than they gave back: the keys, and the
+    collector's walks over the objects kept (the same Topology either way).
+    """
+    return _build(doc, filename, LineTable(), [], remember)
 
 
 def topology_patched(
@@ -239,9 +245,10 @@ _ABSENT = object()
 class _Checker:
     """Collects issues, the names each kind defines, and the references to check at the end."""
 
-    def __init__(self, data: object, lines: LineTable) -> None:
+    def __init__(self, data: object, lines: LineTable, remember: bool = True) -> None:
         self.data = data
         self.lines = lines
+        self.remember = remember  # reuse and keep built items (_BUILT)
         self.issues: list[Issue] = []
         self.defined: dict[tuple[str, Path], dict[str, Path]] = {}
         self.refs: list[tuple[str, str, Path, Path | None, str]] = []
@@ -407,8 +414,14 @@ class _Fields:
 # -- building the model --------------------------------------------------------------------------
 
 
-def _build(doc: object, filename: str, lines: LineTable, problems: list[InputProblem]) -> Topology:
-    chk = _Checker(doc, lines)
+def _build(
+    doc: object,
+    filename: str,
+    lines: LineTable,
+    problems: list[InputProblem],
+    remember: bool = True,
+) -> Topology:
+    chk = _Checker(doc, lines, remember)
     top = _Fields(chk, doc, (), "a topology", (*SECTIONS, "scenario", "x-..."), _kept)
     vnets = top.objects("vnets", _ITEM_BUILDERS["vnets"], "VNets")
     peerings = top.objects("peerings", _ITEM_BUILDERS["peerings"], "peerings")
@@ -488,6 +501,8 @@ def _reused(build: Callable) -> Callable:
     """
 
     def reuse(chk: _Checker, value: object, path: Path) -> object:
+        if not chk.remember:
+            return build(chk, value, path)
         try:
             key = (build, marshal.dumps(value, 2)) if isinstance(value, dict) else None
         except ValueError:  # not plain data (marshal takes exact dict, list, str, int... only)

@@ -230,3 +230,28 @@ def test_an_appliance_on_the_path_reads_its_nsgs():
     elsewhere = topology_from_dict(spare)
     assert _standing(before, elsewhere)(then)
     assert _reach(elsewhere, flow) == then
+
+
+def test_a_load_that_does_not_remember_builds_anew_and_keeps_nothing():
+    """topology_from_dict(remember=False) gives the Topology a remembering load gives, from
+    objects of its own, and leaves the item cache (_BUILT) as it was; scenario.generate loads
+    its fresh base that way unless asked to remember it for a later load (a question's gate)."""
+    base = build("hub-spoke-nva", "small", random.Random(7))
+    _BUILT.clear()
+    kept = topology_from_dict(base.doc, "kept")
+    count = len(_BUILT)
+    assert count > 0
+    fresh = topology_from_dict(base.doc, "fresh", remember=False)
+    assert fresh == kept
+    assert len(_BUILT) == count
+    assert all(a is not b for a, b in zip(fresh.vnets, kept.vnets, strict=True))
+    again = topology_from_dict(base.doc, "again")  # a remembering load reuses what was kept
+    assert all(a is b for a, b in zip(again.vnets, kept.vnets, strict=True))
+
+    _BUILT.clear()
+    generate(3)
+    alone = len(_BUILT)
+    _BUILT.clear()
+    remembered = generate(3, remember=True)
+    assert len(_BUILT) > alone
+    assert remembered.doc == generate(3).doc  # the same scenario either way

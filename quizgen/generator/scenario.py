@@ -292,9 +292,18 @@ def restored(doc: Doc, base: Doc | None = None) -> bool:
 
 
 def generate(
-    seed: int, shape: str | None = None, faults: list[str] | None = None, size: str = "small"
+    seed: int,
+    shape: str | None = None,
+    faults: list[str] | None = None,
+    size: str = "small",
+    *,
+    remember: bool = False,
 ) -> Scenario:
     """A verified scenario; the same arguments always give the same scenario.
+
+    ``remember``: keep the model objects built from the base's items (``topology_from_dict``'s
+    ``remember``) for a later load of the scenario's documents, as a question's gate makes; a
+    scenario made on its own is faster without (a fresh random base is not met again).
 
     The cycle collector is paused meanwhile (``collector_paused``): a scenario makes no cyclic
     garbage to speak of, and the collector's passes over the loader's and evaluator's caches
@@ -302,10 +311,12 @@ def generate(
     catches up between calls; a loop of many, like ``questions.generate``, wins it all).
     """
     with collector_paused():
-        return _generate(seed, shape, faults, size)
+        return _generate(seed, shape, faults, size, remember)
 
 
-def _generate(seed: int, shape: str | None, faults: list[str] | None, size: str) -> Scenario:
+def _generate(
+    seed: int, shape: str | None, faults: list[str] | None, size: str, remember: bool
+) -> Scenario:
     for kind in faults or []:
         if kind in WITHHELD:
             raise ScenarioError(
@@ -334,7 +345,7 @@ def _generate(seed: int, shape: str | None, faults: list[str] | None, size: str)
     for _ in range(BASES):
         # A drawn fault that does not fit this base gives way to another on the same base.
         choices = [list(faults)] if faults else [[k] for k in rng.sample(offered, 3)]
-        result = _attempt(seed, shape, size, choices, rng)
+        result = _attempt(seed, shape, size, choices, rng, remember)
         if result is not None:
             return result
     wanted = ", ".join(faults or ["a random fault"])
@@ -345,10 +356,15 @@ def _generate(seed: int, shape: str | None, faults: list[str] | None, size: str)
 
 
 def _attempt(
-    seed: int, shape: str, size: str, choices: list[list[str]], rng: random.Random
+    seed: int,
+    shape: str,
+    size: str,
+    choices: list[list[str]],
+    rng: random.Random,
+    remember: bool,
 ) -> Scenario | None:
     base = build(shape, size, rng)
-    base_topo = topology_from_dict(base.doc, "base")
+    base_topo = topology_from_dict(base.doc, "base", remember=remember)
     if check(base_topo):
         return None  # the builder guarantees this; kept as a guard, tested to never happen
     sample = PROBE_SAMPLE[size]

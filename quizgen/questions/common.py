@@ -86,7 +86,7 @@ def scenario(rng: random.Random, **kwargs: Any) -> Scenario | None:
             rng.choice(sorted(k for k, f in CATALOGUE.items() if f.check == "reach"))
         ]
     try:
-        return generate(rng.randrange(2**31), **kwargs)
+        return generate(rng.randrange(2**31), **kwargs, remember=True)  # the gate loads it again
     except ScenarioError:
         return None
 

@@ -35,7 +35,11 @@ def build(ctx: Context) -> Doc | None:
     kinds = [k for k, f in CATALOGUE.items() if f.check == "reach" and shape in f.shapes]
     try:
         s = generate(
-            ctx.rng.randrange(2**31), shape=shape, faults=[ctx.rng.choice(kinds)], size="medium"
+            ctx.rng.randrange(2**31),
+            shape=shape,
+            faults=[ctx.rng.choice(kinds)],
+            size="medium",
+            remember=True,  # the gate loads its documents again
         )
     except ScenarioError:
         return None

@@ -225,7 +225,7 @@ def build(ctx: Context) -> Doc | None:
     rng = ctx.rng
     fault = rng.choice(FAULTS)
     try:
-        s = generate(rng.randrange(2**31), shape="hub-spoke-nva", faults=[fault])
+        s = generate(rng.randrange(2**31), shape="hub-spoke-nva", faults=[fault], remember=True)
     except ScenarioError:
         return None
     doc = common.topology_of(s)
