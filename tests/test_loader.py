@@ -1057,6 +1057,172 @@ def test_a_patched_document_is_refused_as_the_plain_loader_refuses_it(case):
     assert _outcome(lambda: topology_patched(after, doc, topo, "scenario")) == plain
 
 
+# -- a fresh document, read straight -------------------------------------------------------------
+
+
+def _plain(doc: object) -> object:
+    """The plain load's outcome (remember=True never reads straight)."""
+    return _outcome(lambda: topology_from_dict(doc, "scenario"))
+
+
+def _fresh_outcome(doc: object) -> object:
+    return _outcome(lambda: topology_from_dict(doc, "scenario", remember=False))
+
+
+def test_every_generated_base_is_read_straight_as_the_plain_loader_reads_it():
+    """Every shape and size: the straight read (``_fresh``) takes the document, not the plain
+    load behind it, and gives the plain load's Topology, section by section, kept sections too."""
+    import random
+
+    from quizgen.generator.topologies import SHAPES, SIZES, build
+    from quizgen.loader import _fresh
+
+    for size, seeds in zip(SIZES, (300, 60, 8), strict=True):
+        for seed in range(seeds):
+            doc = build(SHAPES[seed % len(SHAPES)], size, random.Random(seed)).doc
+            doc = {**doc, "scenario": {"seed": seed}} if seed % 2 else doc
+            fresh, plain = _fresh(doc), topology_from_dict(doc)
+            assert fresh is not None and fresh == plain and fresh.extra == plain.extra
+            assert topology_from_dict(doc, remember=False) == plain
+
+
+@given(st.data())
+def test_a_changed_fresh_document_loads_as_the_plain_loader_loads_it(data):
+    """A generated base with drawn changes (most of them break it: names twice, references to
+    removed items, bad values, VMs outside their subnet, unknown fields): reading it fresh gives
+    the plain load's Topology or the same problems, in the same words."""
+    import random
+
+    from quizgen.generator import patch
+    from quizgen.generator.topologies import SHAPES, build
+    from tests.strategies import document_changes
+
+    shape = data.draw(st.sampled_from(SHAPES))
+    base = build(shape, "small", random.Random(data.draw(st.integers(0, 2**31 - 1)))).doc
+    try:
+        after, _ = patch.apply(base, data.draw(document_changes(base)))
+    except patch.PatchError:
+        return
+    assert _fresh_outcome(after) == _plain(after)
+
+
+@pytest.mark.parametrize("case", sorted(_breaking_changes()))
+def test_a_broken_fresh_document_is_refused_as_the_plain_loader_refuses_it(case):
+    from quizgen.generator import patch
+    from quizgen.loader import _fresh
+
+    doc, changes, accepted = _breaking_changes()[case]
+    after, _ = patch.apply(doc, changes)
+    assert (_fresh(after) is not None) == accepted
+    assert _fresh_outcome(after) == _plain(after)
+
+
+def _edge_documents() -> dict[str, tuple[dict, bool]]:
+    """Small documents, each aimed at one thing the straight read checks or leaves to the plain
+    load, with whether the straight read takes it."""
+    rule = {"name": "r", "priority": 100, "direction": "inbound", "access": "allow"}
+    vnet = {
+        "name": "vnet-a",
+        "region": "eastus",
+        "address_space": ["10.0.0.0/16"],
+        "subnets": [{"name": "app", "prefix": "10.0.1.0/24", "nsg": "nsg-a", "route_table": "rt"}],
+        "gateway": {"name": "gw", "connections": ["site"]},
+    }
+    base = {
+        "vnets": [vnet, {"name": "vnet-b", "region": "westus2", "address_space": "10.1.0.0/16"}],
+        "peerings": [{"name": "a-b", "from": "vnet-a", "to": "vnet-b"}],
+        "nsgs": [{"name": "nsg-a", "rules": [rule]}],
+        "route_tables": [{"name": "rt", "routes": [
+            {"name": "r1", "prefix": "10.9.0.0/16", "next_hop_type": "VirtualAppliance",
+             "next_hop_ip": "10.0.1.9"},
+        ]}],
+        "vms": [{"name": "vm-a", "vnet": "vnet-a", "subnet": "app", "ip": "10.0.1.4",
+                 "nsg": "nsg-a", "asgs": "asg-web"}],
+        "onprem": [{"name": "site", "address_space": ["192.168.0.0/16"]}],
+    }  # fmt: skip
+
+    def with_(section: str, index: int, **fields: object) -> dict:
+        items = [dict(i) for i in base[section]]
+        items[index] = {k: v for k, v in {**items[index], **fields}.items() if v != "<drop>"}
+        return {**base, section: items}
+
+    def with_rule(**fields: object) -> dict:
+        return with_("nsgs", 0, rules=[{**rule, **fields}])
+
+    def with_subnets(*subnets: dict) -> dict:
+        return with_("vnets", 0, subnets=[*vnet["subnets"], *subnets])
+
+    return {
+        "the base": (base, True),
+        "nulls for optional fields": (with_("vms", 0, public_ip=None, asgs=None), True),
+        "comma-separated addresses": (with_rule(source="10.0.1.0/24, 10.0.2.4"), True),
+        "a tag alone": (with_rule(destination=["VirtualNetwork"]), True),
+        "a tag among addresses": (with_rule(source="10.0.1.0/24,VirtualNetwork"), False),
+        "two tags": (with_rule(source=["Internet", "VirtualNetwork"]), False),
+        "an ASG among addresses": (with_rule(source=["asg:web", "10.0.0.0/8"]), False),
+        "'*' among addresses": (with_rule(destination=["*", "10.0.0.0/8"]), False),
+        "an empty address list": (with_rule(source=[]), False),
+        "an address list of commas": (with_rule(source=","), False),
+        "a rule name twice": (with_("nsgs", 0, rules=[rule, rule]), False),
+        "a route name twice": (
+            with_("route_tables", 0, routes=base["route_tables"][0]["routes"] * 2),
+            False,
+        ),
+        "a subnet name twice": (with_subnets({"name": "app", "prefix": "10.0.2.0/24"}), False),
+        "a subnet outside its VNet": (with_subnets({"name": "x", "prefix": "10.5.0.0/24"}), False),
+        "a subnet in a second prefix": (
+            with_(
+                "vnets",
+                0,
+                address_space=["10.0.0.0/16", "10.7.0.0/16"],
+                subnets=[*vnet["subnets"], {"name": "x", "prefix": "10.7.1.0/24"}],
+            ),
+            True,
+        ),
+        "a peering name twice": ({**base, "peerings": base["peerings"] * 2}, False),
+        "a peering to itself": (with_("peerings", 0, to="vnet-a"), False),
+        "a site connected twice": (
+            with_("vnets", 0, gateway={"name": "gw", "connections": ["site", "site"]}),
+            False,
+        ),
+        "a site twice": ({**base, "onprem": base["onprem"] * 2}, False),
+        "a route table twice": ({**base, "route_tables": base["route_tables"] * 2}, False),
+        "a VM's NSG unknown": (with_("vms", 0, nsg="nsg-x"), False),
+        "a VM's VNet unknown": (with_("vms", 0, vnet="vnet-x"), False),
+        "a required field missing": (with_("vms", 0, ip="<drop>"), False),
+        "a required field null": (with_("peerings", 0, to=None), False),
+        "a required list empty": (with_("onprem", 0, address_space=[]), False),
+        "an appliance route without its IP": (
+            with_(
+                "route_tables",
+                0,
+                routes=[
+                    {"name": "r1", "prefix": "10.9.0.0/16", "next_hop_type": "VirtualAppliance"}
+                ],
+            ),
+            False,
+        ),
+        "an item that is not a mapping": ({**base, "vms": ["vm-a"]}, False),
+        "a gateway that is not a mapping": (with_("vnets", 0, gateway="gw"), False),
+        "a gateway that is a list of field names": (with_("vnets", 0, gateway=["name"]), False),
+        "a gateway that is a number": (with_("vnets", 0, gateway=5), False),
+        "a list field written as a mapping": (with_("vms", 0, asgs={"a": 1}), False),
+        "a section written as a tuple": ({**base, "onprem": tuple(base["onprem"])}, False),
+        "a bad enum word": (with_rule(access="maybe"), False),
+        "a number for a name": (with_("vms", 0, name=7), False),
+        "a top-level document that is a list": ([base], False),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_edge_documents()))
+def test_the_straight_read_takes_what_it_can_and_leaves_the_rest_to_the_plain_load(case):
+    from quizgen.loader import _fresh
+
+    doc, straight = _edge_documents()[case]
+    assert (_fresh(doc) is not None) == straight
+    assert _fresh_outcome(doc) == _plain(doc)
+
+
 def test_a_text_converted_again_gives_the_same_value_or_the_same_complaint():
     """PORTS, ADDRESS and the word choices remember what they made of a text; what they refuse
     is refused again, in the same words."""
