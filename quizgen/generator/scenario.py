@@ -271,18 +271,23 @@ def _each_fix_restores(
     return True
 
 
-def restored(doc: Doc, base: Doc | None = None) -> bool:
+def restored(doc: Doc, base: Doc | None = None, loaded: Topology | None = None) -> bool:
     """Apply the scenario's recorded fix: every probe is delivered (or can-peer ok) again.
 
     When the fix rebuilds ``base`` exactly, that holds by construction: the probes' answers
-    before the faults were computed on ``base`` itself.
+    before the faults were computed on ``base`` itself. ``loaded``: ``doc``'s topology as the
+    generator loaded it (its sections, without the scenario section), from which the fixed
+    document is loaded (``topology_patched``: only the items the fix changed are built).
     """
     section = doc["scenario"]
     body = {k: v for k, v in doc.items() if k != "scenario"}
     fixed, _ = patch.apply(body, section["fix"])
     if base is not None and fixed == base:
         return True
-    topo = topology_from_dict(fixed, "fixed")
+    if loaded is not None:
+        topo = topology_patched(fixed, body, loaded, "fixed")
+    else:
+        topo = topology_from_dict(fixed, "fixed")
     for record in section["faults"]:
         for probe in record["probes"]:
             outcome = _outcome(topo, probe)
@@ -409,7 +414,7 @@ def _inject(
         "fix": fix,
     }
     scenario = Scenario(seed, shape, size, base.doc, {**doc, "scenario": section}, base.flows)
-    if not restored(scenario.doc, base.doc):
+    if not restored(scenario.doc, base.doc, topo):
         return None
     return scenario
 
