@@ -848,10 +848,11 @@ def _fresh(doc: object) -> Topology | None:
     plain load uses, with its defaults, and the checks across items (unique names, references,
     subnets inside their VNet, VMs inside their subnet) made on sets. None as soon as anything
     would be reported, or is written in a form this read leaves to the plain load (a tuple for
-    a list): the plain load then decides, and reports a problem in its own words. About four
-    times faster than the plain load's field-by-field reading with paths for its messages;
-    tests/test_loader.py proves it gives the same Topology or None on every generated base and
-    on hypothesis-drawn breaking changes to them.
+    a list): the plain load then decides, and reports a problem in its own words. A small base
+    reads in about 125 us instead of the plain load's 205 us (which keeps each item's path and
+    every name's definition for its messages). tests/test_loader.py shows it gives the same
+    Topology or None on every generated base, on hypothesis-drawn breaking changes to them and
+    on edge documents.
     """
     if type(doc) is not dict or not all(k in SECTIONS or _kept(k) for k in doc):
         return None
